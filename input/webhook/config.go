@@ -1,0 +1,138 @@
+package webhook
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
+	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+)
+
+// config holds the zoom_webhook input settings. The key names are the ones
+// the README, the zoom module and users share; change them only with all three.
+type config struct {
+	ListenAddress string `config:"listen_address"`
+	ListenPort    int    `config:"listen_port"`
+	URL           string `config:"url"`
+
+	// SecretToken is the Zoom app's Secret Token. It keys both the request
+	// signature (x-zm-signature) and the endpoint.url_validation answer.
+	SecretToken   string `config:"secret_token"`
+	AllowUnsigned bool   `config:"allow_unsigned"`
+	Signature     struct {
+		MaxAge time.Duration `config:"max_age"`
+	} `config:"signature"`
+
+	// Secret is Zoom's optional "custom header": a header name and value the
+	// app owner chose, checked on every request in addition to the signature.
+	Secret struct {
+		Header string `config:"header"`
+		Value  string `config:"value"`
+	} `config:"secret"`
+
+	TLS *tlscommon.ServerConfig `config:"ssl"`
+
+	MaxBodyBytes   cfgtype.ByteSize `config:"max_body_bytes"`
+	MaxHeaderBytes cfgtype.ByteSize `config:"max_header_bytes"`
+	ReadTimeout    time.Duration    `config:"read_timeout"`
+	WriteTimeout   time.Duration    `config:"write_timeout"`
+	IdleTimeout    time.Duration    `config:"idle_timeout"`
+
+	// ACKTimeout bounds how long a request waits for its event to be
+	// acknowledged by the pipeline. Zoom abandons a delivery after about 3s,
+	// so waiting longer only turns a 503 (retried by Zoom) into a timeout.
+	ACKTimeout time.Duration `config:"ack_timeout"`
+
+	IncludeHeaders        []string `config:"include_headers"`
+	PreserveOriginalEvent bool     `config:"preserve_original_event"`
+}
+
+func defaultConfig() config {
+	c := config{
+		ListenAddress:  "localhost",
+		ListenPort:     8181,
+		URL:            "/zoom",
+		MaxBodyBytes:   1 << 20,
+		MaxHeaderBytes: 64 << 10,
+		ReadTimeout:    10 * time.Second,
+		WriteTimeout:   10 * time.Second,
+		IdleTimeout:    90 * time.Second,
+		ACKTimeout:     2 * time.Second,
+	}
+	c.Signature.MaxAge = 5 * time.Minute
+	return c
+}
+
+// Validate is called by go-ucfg after unpacking; every error names the key.
+func (c *config) Validate() error {
+	var errs []error
+	if c.ListenAddress == "" {
+		errs = append(errs, errors.New("listen_address must not be empty"))
+	}
+	if c.ListenPort < 0 || c.ListenPort > 65535 {
+		errs = append(errs, fmt.Errorf("listen_port %d is not a TCP port (0-65535)", c.ListenPort))
+	}
+	if !strings.HasPrefix(c.URL, "/") {
+		errs = append(errs, fmt.Errorf("url %q must start with /", c.URL))
+	}
+	if c.SecretToken == "" && !c.AllowUnsigned {
+		errs = append(errs, errors.New("secret_token is required (the Zoom app's Secret Token, e.g. ${ZOOM_SECRET_TOKEN} from the keystore); set allow_unsigned: true only for testing"))
+	}
+	if c.Signature.MaxAge <= 0 {
+		errs = append(errs, fmt.Errorf("signature.max_age must be positive, got %v", c.Signature.MaxAge))
+	}
+	if (c.Secret.Header == "") != (c.Secret.Value == "") {
+		errs = append(errs, errors.New("secret.header and secret.value must be set together"))
+	}
+	if c.Secret.Header != "" && !validHeaderName(c.Secret.Header) {
+		errs = append(errs, fmt.Errorf("secret.header %q is not a valid HTTP header name", c.Secret.Header))
+	}
+	if c.MaxBodyBytes <= 0 {
+		errs = append(errs, fmt.Errorf("max_body_bytes must be positive, got %d", c.MaxBodyBytes))
+	}
+	if c.MaxHeaderBytes <= 0 {
+		errs = append(errs, fmt.Errorf("max_header_bytes must be positive, got %d", c.MaxHeaderBytes))
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"read_timeout", c.ReadTimeout}, {"write_timeout", c.WriteTimeout},
+		{"idle_timeout", c.IdleTimeout}, {"ack_timeout", c.ACKTimeout},
+	} {
+		if t.d <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive, got %v", t.key, t.d))
+		}
+	}
+	if c.WriteTimeout > 0 && c.ACKTimeout >= c.WriteTimeout {
+		errs = append(errs, fmt.Errorf("ack_timeout (%v) must be shorter than write_timeout (%v), or no answer could be written after waiting for the ACK", c.ACKTimeout, c.WriteTimeout))
+	}
+	for _, h := range c.IncludeHeaders {
+		if !validHeaderName(h) {
+			errs = append(errs, fmt.Errorf("include_headers: %q is not a valid HTTP header name", h))
+		}
+	}
+	if c.TLS != nil {
+		if err := c.TLS.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("ssl: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validHeaderName reports whether s is an RFC 9110 token, the syntax of a
+// header field name.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return http.CanonicalHeaderKey(s) != ""
+}

@@ -1,0 +1,100 @@
+package webhook
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	conf "github.com/elastic/elastic-agent-libs/config"
+)
+
+func unpack(t *testing.T, settings map[string]any) (config, error) {
+	t.Helper()
+	cfg := defaultConfig()
+	err := conf.MustNewConfigFrom(settings).Unpack(&cfg)
+	return cfg, err
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := unpack(t, map[string]any{"secret_token": "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "localhost", cfg.ListenAddress)
+	assert.Equal(t, 8181, cfg.ListenPort)
+	assert.Equal(t, "/zoom", cfg.URL)
+	assert.Equal(t, 5*time.Minute, cfg.Signature.MaxAge)
+	assert.EqualValues(t, 1<<20, cfg.MaxBodyBytes)
+	assert.Equal(t, 2*time.Second, cfg.ACKTimeout)
+	assert.False(t, cfg.PreserveOriginalEvent)
+	assert.Nil(t, cfg.TLS)
+}
+
+func TestConfigKeys(t *testing.T) {
+	cfg, err := unpack(t, map[string]any{
+		"listen_address": "0.0.0.0", "listen_port": 9443, "url": "/hooks/zoom",
+		"secret_token": "tok", "signature.max_age": "90s",
+		"secret.header": "X-Custom", "secret.value": "v",
+		"max_body_bytes": "64KiB", "max_header_bytes": "8KiB",
+		"read_timeout": "3s", "write_timeout": "4s", "idle_timeout": "5s", "ack_timeout": "1500ms",
+		"include_headers":         []string{"x-zm-trackingid", "User-Agent"},
+		"preserve_original_event": true,
+		"ssl.enabled":             false,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "0.0.0.0", cfg.ListenAddress)
+	assert.Equal(t, 9443, cfg.ListenPort)
+	assert.Equal(t, "/hooks/zoom", cfg.URL)
+	assert.Equal(t, 90*time.Second, cfg.Signature.MaxAge)
+	assert.Equal(t, "X-Custom", cfg.Secret.Header)
+	assert.EqualValues(t, 64<<10, cfg.MaxBodyBytes)
+	assert.EqualValues(t, 8<<10, cfg.MaxHeaderBytes)
+	assert.Equal(t, 1500*time.Millisecond, cfg.ACKTimeout)
+	assert.Equal(t, []string{"x-zm-trackingid", "User-Agent"}, cfg.IncludeHeaders)
+	assert.True(t, cfg.PreserveOriginalEvent)
+	require.NotNil(t, cfg.TLS)
+	assert.False(t, cfg.TLS.IsEnabled())
+}
+
+func TestConfigValidationErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		settings map[string]any
+		want     string
+	}{
+		{"no secret", map[string]any{}, "secret_token is required"},
+		{"empty secret", map[string]any{"secret_token": ""}, "secret_token is required"},
+		{"port out of range", map[string]any{"secret_token": "x", "listen_port": 70000}, "listen_port 70000"},
+		{"relative url", map[string]any{"secret_token": "x", "url": "zoom"}, `url "zoom" must start with /`},
+		{"empty address", map[string]any{"secret_token": "x", "listen_address": ""}, "listen_address"},
+		{"max_age zero", map[string]any{"secret_token": "x", "signature.max_age": "0s"}, "signature.max_age must be positive"},
+		{"header without value", map[string]any{"secret_token": "x", "secret.header": "X-A"}, "secret.header and secret.value must be set together"},
+		{"value without header", map[string]any{"secret_token": "x", "secret.value": "v"}, "secret.header and secret.value must be set together"},
+		{"bad header name", map[string]any{"secret_token": "x", "secret.header": "X A", "secret.value": "v"}, `secret.header "X A" is not a valid HTTP header name`},
+		{"negative body limit", map[string]any{"secret_token": "x", "max_body_bytes": -1}, "max_body_bytes"},
+		{"ack_timeout zero", map[string]any{"secret_token": "x", "ack_timeout": "0s"}, "ack_timeout must be positive"},
+		{"ack_timeout past write_timeout", map[string]any{"secret_token": "x", "ack_timeout": "10s", "write_timeout": "5s"}, "ack_timeout (10s) must be shorter than write_timeout (5s)"},
+		{"bad include header", map[string]any{"secret_token": "x", "include_headers": []string{"ok", "bad:name"}}, `include_headers: "bad:name"`},
+		{"ssl without certificate", map[string]any{"secret_token": "x", "ssl.enabled": true}, "certificate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := unpack(t, c.settings)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+func TestConfigAllowUnsigned(t *testing.T) {
+	cfg, err := unpack(t, map[string]any{"allow_unsigned": true})
+	require.NoError(t, err)
+	assert.Empty(t, cfg.SecretToken)
+}
+
+func TestConfigureRejectsBadConfig(t *testing.T) {
+	_, err := configure(conf.MustNewConfigFrom(map[string]any{"listen_port": "http"}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "zoom_webhook input")
+	assert.Contains(t, err.Error(), "listen_port")
+}

@@ -1,0 +1,337 @@
+package webhook
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
+
+const eventURLValidation = "endpoint.url_validation"
+
+// handler serves Zoom's webhook deliveries on one URL. It answers 200 only
+// once the event's ACK came back from the pipeline, so that Zoom retries
+// whatever Filebeat does not hold yet.
+type handler struct {
+	cfg       config
+	secret    []byte
+	headers   []string // include_headers, canonicalised
+	publisher *publisher
+	metrics   *inputMetrics
+	log       *logp.Logger
+	stopping  <-chan struct{} // closed when the input stops
+	now       func() time.Time
+}
+
+func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, stopping <-chan struct{}) *handler {
+	h := &handler{
+		cfg:       cfg,
+		secret:    []byte(cfg.SecretToken),
+		publisher: p,
+		metrics:   m,
+		log:       log,
+		stopping:  stopping,
+		now:       time.Now,
+	}
+	for _, name := range cfg.IncludeHeaders {
+		h.headers = append(h.headers, http.CanonicalHeaderKey(name))
+	}
+	return h
+}
+
+// httpError is a request that is answered with status and a JSON message.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) *httpError {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.metrics.requests.Inc()
+	status, body := h.serve(w, r)
+	if status == 0 { // the caller hung up; nobody to answer
+		h.metrics.clientGone.Inc()
+		return
+	}
+	h.metrics.status(status)
+	if status >= 500 {
+		// Zoom retries 5xx: tell it (and proxies) not to hammer right away.
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
+	writeJSON(w, status, body)
+}
+
+// retryAfterSeconds is sent with every 503. Zoom schedules its own retries
+// (5, 20, 60 minutes); other senders get a short, honest hint.
+const retryAfterSeconds = 5
+
+// serve handles one request and returns the status and JSON body to answer,
+// or status 0 when the caller is gone.
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, any) {
+	if r.URL.Path != h.cfg.URL {
+		return http.StatusNotFound, message(fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", r.URL.Path, h.cfg.URL))
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", r.Method))
+	}
+	raw, err := h.readBody(w, r)
+	if err != nil {
+		return failure(err)
+	}
+	h.metrics.bodySize.Update(int64(len(raw)))
+
+	if err := h.authenticate(r.Header, raw); err != nil {
+		h.metrics.signatureFailure.Inc()
+		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", r.RemoteAddr)
+		return http.StatusUnauthorized, message(err.Error())
+	}
+
+	body, name, err := decodeNotification(raw)
+	if err != nil {
+		return failure(err)
+	}
+
+	if name == eventURLValidation {
+		return h.answerChallenge(body)
+	}
+
+	select {
+	case <-h.stopping:
+		return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
+	default:
+	}
+
+	d := newDelivery(h.makeEvent(r, raw, body))
+	deadline := time.NewTimer(h.cfg.ACKTimeout)
+	defer deadline.Stop()
+
+	select {
+	case h.publisher.in <- d:
+	case <-deadline.C:
+		h.metrics.ackTimeouts.Inc()
+		return http.StatusServiceUnavailable, message(fmt.Sprintf("the pipeline did not take the event within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
+	case <-h.stopping:
+		return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
+	case <-r.Context().Done():
+		return 0, nil
+	}
+
+	select {
+	case <-d.acked:
+		return http.StatusOK, map[string]string{"message": "acknowledged", "id": d.event.Meta["_id"].(string)}
+	case <-deadline.C:
+		// The event stays in the queue and may still be delivered; Zoom's
+		// retry carries the same body, so it gets the same _id.
+		h.metrics.ackTimeouts.Inc()
+		return http.StatusServiceUnavailable, message(fmt.Sprintf("the event was not acknowledged within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
+	case <-r.Context().Done():
+		return 0, nil
+	}
+}
+
+func message(s string) map[string]string { return map[string]string{"message": s} }
+
+func failure(err error) (int, any) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.status, message(he.msg)
+	}
+	return http.StatusInternalServerError, message(err.Error())
+}
+
+// readBody reads the request body, undoing gzip Content-Encoding. The reader
+// stops at max_body_bytes, on the wire and after decompression alike, so that
+// neither a long body nor a gzip bomb is held in memory.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	limit := int64(h.cfg.MaxBodyBytes)
+	if r.ContentLength > limit {
+		w.Header().Set("Connection", "close")
+		return nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
+	}
+	var src io.Reader = io.LimitReader(r.Body, limit+1)
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(src)
+		if err != nil {
+			return nil, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
+		}
+		defer zr.Close()
+		src = io.LimitReader(zr, limit+1)
+	default:
+		return nil, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(src); err != nil {
+		var ne interface{ Timeout() bool }
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
+		}
+		return nil, errorf(http.StatusBadRequest, "body could not be read: %v", err)
+	}
+	if int64(buf.Len()) > limit {
+		w.Header().Set("Connection", "close")
+		return nil, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// authenticate checks the optional custom header, then Zoom's signature.
+func (h *handler) authenticate(hdr http.Header, raw []byte) error {
+	if h.cfg.Secret.Header != "" {
+		got := hdr.Get(h.cfg.Secret.Header)
+		if subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.Secret.Value)) != 1 {
+			if got == "" {
+				return fmt.Errorf("missing %s header (secret.header)", strings.ToLower(h.cfg.Secret.Header))
+			}
+			return fmt.Errorf("%s header does not match secret.value", strings.ToLower(h.cfg.Secret.Header))
+		}
+	}
+	if len(h.secret) == 0 { // allow_unsigned: true, warned about at start
+		return nil
+	}
+	return VerifySignature(h.secret, raw, hdr.Get(headerTimestamp), hdr.Get(headerSignature), h.cfg.Signature.MaxAge, h.now())
+}
+
+// decodeNotification parses a Zoom notification: one JSON object with an
+// "event" string. Numbers stay exact (a 64-bit meeting id must not become a
+// float), see normalizeNumbers.
+func decodeNotification(raw []byte) (map[string]any, string, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, "", errorf(http.StatusBadRequest, "body is not valid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, "", errorf(http.StatusBadRequest, "body has data after the JSON object")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, "", errorf(http.StatusBadRequest, "body is a JSON %s, not an object", jsonKind(v))
+	}
+	name, ok := obj["event"].(string)
+	if !ok || name == "" {
+		return nil, "", errorf(http.StatusBadRequest, `body has no "event" string naming the Zoom event`)
+	}
+	normalizeNumbers(obj)
+	return obj, name, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// normalizeNumbers replaces json.Number values in place: integers that fit
+// int64 become int64 (exact), other numbers float64.
+func normalizeNumbers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalizeNumbers(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = normalizeNumbers(e)
+		}
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i
+		}
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
+	}
+	return v
+}
+
+// answerChallenge answers endpoint.url_validation; nothing is published.
+func (h *handler) answerChallenge(body map[string]any) (int, any) {
+	payload, _ := body["payload"].(map[string]any)
+	token, _ := payload["plainToken"].(string)
+	if token == "" {
+		return http.StatusBadRequest, message(`endpoint.url_validation without a "payload.plainToken" string`)
+	}
+	if len(h.secret) == 0 {
+		return http.StatusInternalServerError, message("cannot answer endpoint.url_validation: secret_token is not configured")
+	}
+	h.metrics.crcAnswered.Inc()
+	return http.StatusOK, map[string]string{"plainToken": token, "encryptedToken": EncryptedToken(h.secret, token)}
+}
+
+// DeliveryID is the stable id of a Zoom notification: the hex SHA-256 of its
+// body (after Content-Encoding is undone), cut to 128 bits. Zoom retries a
+// notification with the same body (event_ts, payload), and re-signs it with a
+// new timestamp, so the id ignores the headers: a retry gets the same id and,
+// as @metadata._id, overwrites rather than duplicates the document.
+func DeliveryID(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:16])
+}
+
+func (h *handler) makeEvent(r *http.Request, raw []byte, body map[string]any) beat.Event {
+	id := DeliveryID(raw)
+	now := h.now()
+	fields := mapstr.M{
+		"zoom":  mapstr.M(body),
+		"event": mapstr.M{"id": id, "created": now},
+	}
+	if h.cfg.PreserveOriginalEvent {
+		fields.Put("event.original", string(raw))
+	}
+	if len(h.headers) > 0 {
+		headers := mapstr.M{}
+		for _, name := range h.headers {
+			if vals := r.Header.Values(name); len(vals) > 0 {
+				headers[strings.ToLower(name)] = vals
+			}
+		}
+		if len(headers) > 0 {
+			fields.Put("http.request.headers", headers)
+		}
+	}
+	return beat.Event{
+		Timestamp: now,
+		Meta:      mapstr.M{"_id": id},
+		Fields:    fields,
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,209 @@
+// Package webhook is the zoom_webhook input: an HTTP(S) listener for Zoom's
+// event notifications that checks every request's signature, answers Zoom's
+// URL validation, and answers 200 only once the pipeline has acknowledged the
+// event, so that Zoom's retries cover everything Filebeat does not hold yet.
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	stdlog "log"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/feature"
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+)
+
+// Name is the input type users put in `type:`.
+const Name = "zoom_webhook"
+
+// Plugin registers the zoom_webhook input with Filebeat.
+func Plugin(log *logp.Logger) v2.Plugin {
+	return v2.Plugin{
+		Name:       Name,
+		Stability:  feature.Beta,
+		Deprecated: false,
+		Info:       "Zoom webhook receiver with signature checks and end-to-end ACK",
+		Manager:    v2.ConfigureWith(configure, log),
+	}
+}
+
+func configure(cfg *conf.C, _ *logp.Logger) (v2.Input, error) {
+	c := defaultConfig()
+	if err := cfg.Unpack(&c); err != nil {
+		return nil, fmt.Errorf("%s input: %w", Name, err)
+	}
+	return &input{cfg: c}, nil
+}
+
+type input struct {
+	cfg config
+
+	listening func(net.Addr) // tests: learns the address bound for listen_port 0
+}
+
+func (*input) Name() string { return Name }
+
+func (in *input) addr() string {
+	return net.JoinHostPort(in.cfg.ListenAddress, strconv.Itoa(in.cfg.ListenPort))
+}
+
+// Test checks that the TLS files load and that the port can be bound.
+func (in *input) Test(ctx v2.TestContext) error {
+	if _, err := in.tlsConfig(ctx.Logger); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", in.addr())
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", in.addr(), err)
+	}
+	return ln.Close()
+}
+
+func (in *input) tlsConfig(log *logp.Logger) (*tls.Config, error) {
+	if in.cfg.TLS == nil || !in.cfg.TLS.IsEnabled() {
+		return nil, nil
+	}
+	tc, err := tlscommon.LoadTLSServerConfig(in.cfg.TLS, log)
+	if err != nil {
+		return nil, fmt.Errorf("ssl: %w", err)
+	}
+	return tc.BuildServerConfig(in.cfg.ListenAddress), nil
+}
+
+// Run serves until Filebeat stops the input.
+func (in *input) Run(ctx v2.Context, pipeline beat.PipelineConnector) error {
+	log := ctx.Logger.With("listen_address", in.addr(), "url", in.cfg.URL)
+	if in.cfg.SecretToken == "" {
+		log.Warn("secret_token is empty and allow_unsigned is true: requests are accepted WITHOUT checking Zoom's signature. Use this only for testing.")
+	}
+	err := in.serve(ctx, pipeline, log)
+	if err != nil {
+		ctx.UpdateStatus(status.Failed, err.Error())
+		return err
+	}
+	ctx.UpdateStatus(status.Stopped, "")
+	return nil
+}
+
+func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *logp.Logger) error {
+	tlsCfg, err := in.tlsConfig(log)
+	if err != nil {
+		return err
+	}
+	metrics := newInputMetrics(ctx.MetricsRegistry, log)
+
+	pub, closeWorkers, err := startWorkers(pipeline, runtime.GOMAXPROCS(0), metrics)
+	if err != nil {
+		return err
+	}
+	// Deferred, so it runs after the server is shut down: no handler waits on
+	// the workers any more by then.
+	defer closeWorkers()
+
+	ln, err := net.Listen("tcp", in.addr())
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", in.addr(), err)
+	}
+	if in.listening != nil {
+		in.listening(ln.Addr())
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+		scheme = "https"
+	}
+
+	stopping := make(chan struct{})
+	srv := &http.Server{
+		Handler:           newHandler(in.cfg, pub, metrics, log, stopping),
+		ReadHeaderTimeout: in.cfg.ReadTimeout,
+		ReadTimeout:       in.cfg.ReadTimeout,
+		WriteTimeout:      in.cfg.WriteTimeout,
+		IdleTimeout:       in.cfg.IdleTimeout,
+		MaxHeaderBytes:    int(in.cfg.MaxHeaderBytes),
+		ErrorLog:          stdlog.New(debugWriter{log}, "", 0),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Infof("Listening for Zoom webhooks at %s://%s%s", scheme, ln.Addr(), in.cfg.URL)
+	ctx.UpdateStatus(status.Running, "listening on "+ln.Addr().String())
+
+	select {
+	case <-ctx.Cancelation.Done():
+	case err := <-served: // the listener failed
+		close(stopping)
+		return fmt.Errorf("serving %s: %w", in.addr(), err)
+	}
+
+	// Stop: new requests get 503, requests waiting for an ACK keep waiting
+	// until it comes or ack_timeout passes, then the listener is gone.
+	log.Info("Stopping the Zoom webhook listener")
+	close(stopping)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), in.cfg.WriteTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warnf("Closing connections that did not finish in time: %v", err)
+		_ = srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// startWorkers connects n pipeline clients, each with the ACK listener, and
+// starts a publishing worker on each. The returned function stops the
+// workers, closes the clients (which unblocks a worker stuck in Publish on a
+// full queue) and waits for the workers to return.
+func startWorkers(pipeline beat.PipelineConnector, n int, m *inputMetrics) (*publisher, func(), error) {
+	pub := newPublisher()
+	done := make(chan struct{})
+	var workers sync.WaitGroup
+	var clients []beat.Client
+	closeAll := func() {
+		close(done)
+		for _, c := range clients {
+			c.Close()
+		}
+		workers.Wait()
+	}
+	for range n {
+		client, err := pipeline.ConnectWith(beat.ClientConfig{
+			PublishMode:   beat.DefaultGuarantees,
+			EventListener: newACKListener(m),
+		})
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("connecting to the pipeline: %w", err)
+		}
+		clients = append(clients, client)
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			pub.run(client, m, done)
+		}()
+	}
+	return pub, closeAll, nil
+}
+
+// debugWriter sends net/http's own messages (TLS handshake errors from
+// scanners, mostly) to the debug log, where they do not drown real ones.
+type debugWriter struct{ log *logp.Logger }
+
+func (w debugWriter) Write(p []byte) (int, error) {
+	w.log.Debug(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
