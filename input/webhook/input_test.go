@@ -1,0 +1,186 @@
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp/logptest"
+	"github.com/elastic/elastic-agent-libs/monitoring"
+
+	"github.com/zoombeat/zoombeat/testing/certs"
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+type running struct {
+	addr   string
+	pipe   *fakePipeline
+	reg    *monitoring.Registry
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// runInput runs the real input (Plugin → configure → Run) on a free port.
+func runInput(t *testing.T, settings map[string]any) *running {
+	t.Helper()
+	base := map[string]any{"listen_address": "127.0.0.1", "listen_port": 0, "secret_token": testSecret, "ack_timeout": "500ms"}
+	for k, v := range settings {
+		base[k] = v
+	}
+	log := logptest.NewTestingLogger(t, "")
+	plugin := Plugin(log)
+	inp, err := plugin.Manager.Create(conf.MustNewConfigFrom(base))
+	require.NoError(t, err)
+	addrCh := make(chan net.Addr, 1)
+	inp.(*input).listening = func(a net.Addr) { addrCh <- a }
+
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{pipe: &fakePipeline{}, reg: monitoring.NewRegistry(), cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		r.done <- inp.Run(v2.Context{Logger: log, ID: "test", Name: Name, Cancelation: ctx, MetricsRegistry: r.reg}, r.pipe)
+	}()
+	select {
+	case a := <-addrCh:
+		r.addr = a.String()
+	case err := <-r.done:
+		t.Fatalf("input stopped at start: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("input did not start listening")
+	}
+	return r
+}
+
+func (r *running) stop(t *testing.T) {
+	t.Helper()
+	r.cancel()
+	select {
+	case err := <-r.done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("input did not stop")
+	}
+}
+
+func TestRunServesAndStopsCleanly(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	r := runInput(t, nil)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	resp, err := sender.Send(context.Background(), sampleBody)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.Status, "%s", resp.Body)
+	require.Len(t, r.pipe.Events(), 1)
+
+	// The metrics are in the registry Filebeat shows at /inputs/.
+	snap := monitoring.CollectFlatSnapshot(r.reg, monitoring.Full, false)
+	assert.EqualValues(t, 1, snap.Ints["requests_total"])
+	assert.EqualValues(t, 1, snap.Ints["requests_by_status.200"])
+	assert.EqualValues(t, 1, snap.Ints["events_acked_total"])
+	assert.EqualValues(t, 1, snap.Ints["ack_latency.histogram.count"])
+	assert.EqualValues(t, len(sampleBody), snap.Ints["body_bytes.histogram.max"])
+
+	// A request in flight when the input stops finishes (here: its ACK never
+	// comes, so it gets 503 at ack_timeout); requests after that find the
+	// listener closed.
+	r.pipe.noACK.Store(true)
+	inflight := make(chan *zoomsim.Response, 1)
+	go func() {
+		resp, err := sender.Send(context.Background(), sampleBody)
+		assert.NoError(t, err)
+		inflight <- resp
+	}()
+	require.Eventually(t, func() bool { return len(r.pipe.Events()) == 2 }, 5*time.Second, 5*time.Millisecond)
+	r.stop(t)
+	select {
+	case resp := <-inflight:
+		assert.Equal(t, 503, resp.Status)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the in-flight request got no answer")
+	}
+	assert.Zero(t, r.pipe.openClients(), "pipeline clients closed")
+	_, err = net.DialTimeout("tcp", r.addr, time.Second)
+	assert.Error(t, err, "listener closed")
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestRunStopUnblocksFullQueue(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	r := runInput(t, nil)
+	r.pipe.block.Store(true)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := sender.Send(context.Background(), sampleBody)
+			if assert.NoError(t, err) {
+				assert.Equal(t, 503, resp.Status)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	r.stop(t) // must not hang on the workers blocked in Publish
+	wg.Wait()
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestRunTLS(t *testing.T) {
+	certFile, keyFile, pool, err := certs.SelfSigned(t.TempDir())
+	require.NoError(t, err)
+	r := runInput(t, map[string]any{"ssl.enabled": true, "ssl.certificate": certFile, "ssl.key": keyFile})
+	defer r.stop(t)
+
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	defer client.CloseIdleConnections()
+	sender := &zoomsim.Sender{URL: "https://" + r.addr + "/zoom", Secret: testSecret, Client: client}
+	resp, err := sender.Send(context.Background(), sampleBody)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+
+	plain := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	resp, err = plain.Send(context.Background(), sampleBody)
+	if err == nil {
+		assert.Equal(t, http.StatusBadRequest, resp.Status, "plain HTTP to the TLS port is refused")
+	}
+	assert.Len(t, r.pipe.Events(), 1)
+}
+
+func TestRunFailsOnBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+
+	log := logptest.NewTestingLogger(t, "")
+	inp, err := configure(conf.MustNewConfigFrom(map[string]any{"listen_address": "127.0.0.1", "listen_port": port, "secret_token": "x"}), log)
+	require.NoError(t, err)
+	err = inp.Test(v2.TestContext{Logger: log, Cancelation: context.Background()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot listen on 127.0.0.1:")
+
+	err = inp.Run(v2.Context{Logger: log, Cancelation: context.Background()}, &fakePipeline{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot listen on 127.0.0.1:")
+}
+
+func TestRunFailsOnMissingCertificate(t *testing.T) {
+	log := logptest.NewTestingLogger(t, "")
+	inp, err := configure(conf.MustNewConfigFrom(map[string]any{
+		"secret_token": "x", "ssl.enabled": true, "ssl.certificate": "/nonexistent.crt", "ssl.key": "/nonexistent.key",
+	}), log)
+	require.NoError(t, err)
+	err = inp.Run(v2.Context{Logger: log, Cancelation: context.Background()}, &fakePipeline{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ssl")
+}

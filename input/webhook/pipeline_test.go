@@ -1,0 +1,97 @@
+package webhook
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/logp"
+)
+
+// fakePipeline stands in for libbeat's pipeline in unit tests. Its clients
+// record every event and report it to the client's EventListener as libbeat
+// does: AddEvent on publish, then ACKEvents(1) when acking is on. With block
+// set, Publish blocks as on a full queue until the client is closed.
+type fakePipeline struct {
+	noACK atomic.Bool // events are queued but never acknowledged (output down)
+	block atomic.Bool // Publish blocks (queue full)
+
+	mu      sync.Mutex
+	events  []beat.Event
+	clients []*fakeClient
+}
+
+func (p *fakePipeline) ConnectWith(cfg beat.ClientConfig) (beat.Client, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := &fakeClient{p: p, listener: cfg.EventListener, closed: make(chan struct{})}
+	p.clients = append(p.clients, c)
+	return c, nil
+}
+
+func (p *fakePipeline) Connect() (beat.Client, error) { return p.ConnectWith(beat.ClientConfig{}) }
+
+func (p *fakePipeline) Events() []beat.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]beat.Event(nil), p.events...)
+}
+
+func (p *fakePipeline) openClients() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, c := range p.clients {
+		select {
+		case <-c.closed:
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+type fakeClient struct {
+	p         *fakePipeline
+	listener  beat.EventListener
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func (c *fakeClient) Publish(e beat.Event) {
+	if c.p.block.Load() {
+		<-c.closed
+		return
+	}
+	c.p.mu.Lock()
+	c.p.events = append(c.p.events, e)
+	c.p.mu.Unlock()
+	if c.listener != nil {
+		c.listener.AddEvent(e, true)
+		if !c.p.noACK.Load() {
+			c.listener.ACKEvents(1)
+		}
+	}
+}
+
+func (c *fakeClient) PublishAll(es []beat.Event) {
+	for _, e := range es {
+		c.Publish(e)
+	}
+}
+
+func (c *fakeClient) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return nil
+}
+
+func logptestNop() *logp.Logger { return logp.NewNopLogger() }
+
+// take returns the recorded events and forgets them.
+func (p *fakePipeline) take() []beat.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	events := p.events
+	p.events = nil
+	return events
+}
