@@ -79,7 +79,6 @@ func computeSignature(secret, body []byte, timestamp string) []byte {
 	return mac.Sum(nil)
 }
 
-
 // EncryptedToken answers Zoom's endpoint.url_validation challenge:
 // hex(HMAC-SHA256(secret, plainToken)).
 func EncryptedToken(secret []byte, plainToken string) string {

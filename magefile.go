@@ -1,0 +1,62 @@
+//go:build mage
+
+// Build and check targets for zoombeat. List them with: go tool mage -l
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+)
+
+// Default is what a bare `go tool mage` runs.
+var Default = Build
+
+// Build compiles the custom Filebeat into ./filebeat.
+func Build() error {
+	return sh.RunV("go", "build", "-o", "filebeat", ".")
+}
+
+// Test runs the whole suite, the same command as the README and CI: unit,
+// fuzz seeds, and the end-to-end tests that build and drive the binary.
+func Test() error {
+	return sh.RunV("go", "test", "./...")
+}
+
+// Race runs the input packages' tests under the race detector.
+func Race() error {
+	return sh.RunV("go", "test", "-race", "./input/...")
+}
+
+// Fuzz explores the handler's fuzz target for a while (FUZZTIME, default 1m).
+func Fuzz() error {
+	t := os.Getenv("FUZZTIME")
+	if t == "" {
+		t = "1m"
+	}
+	return sh.RunV("go", "test", "-run", "^$", "-fuzz", "^FuzzHandler$", "-fuzztime", t, "./input/webhook/")
+}
+
+// Check runs the static checks: gofmt, go vet, and go.mod tidiness.
+func Check() error {
+	mg.Deps(Fmt)
+	if err := sh.RunV("go", "vet", "./..."); err != nil {
+		return err
+	}
+	return sh.RunV("go", "mod", "tidy", "-diff")
+}
+
+// Fmt fails when a file is not gofmt-formatted, and names it.
+func Fmt() error {
+	out, err := sh.Output("gofmt", "-l", ".")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(out) != "" {
+		return fmt.Errorf("not gofmt-formatted (run gofmt -w):\n%s", out)
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the custom Filebeat, built once for the whole run by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "zoombeat-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "filebeat")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Dir = repoRoot()
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the custom Filebeat:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// filebeat is one running process of the custom binary.
+type filebeat struct {
+	t    *testing.T
+	home string
+	cmd  *exec.Cmd
+	done chan struct{}
+
+	mu  sync.Mutex
+	log bytes.Buffer
+}
+
+var listening = regexp.MustCompile(`Listening for Zoom webhooks at (https?://[^"\s]+)`)
+
+// startFilebeat writes config as filebeat.yml into a fresh home and runs the
+// binary there until the webhook listener is up; it returns the listener's URL.
+func startFilebeat(t *testing.T, config string, env ...string) (*filebeat, string) {
+	t.Helper()
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, "filebeat.yml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startIn(t, home, env...)
+}
+
+func startIn(t *testing.T, home string, env ...string) (*filebeat, string) {
+	t.Helper()
+	fb := &filebeat{t: t, home: home, done: make(chan struct{})}
+	fb.cmd = exec.Command(binary, "-e", "--path.home", home, "-c", filepath.Join(home, "filebeat.yml"))
+	fb.cmd.Dir = home
+	fb.cmd.Env = append(os.Environ(), env...)
+	stderr, err := fb.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb.cmd.Stdout = fb.cmd.Stderr
+	if err := fb.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urlCh := make(chan string, 1)
+	go func() {
+		defer close(fb.done)
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			fb.mu.Lock()
+			fb.log.Write(sc.Bytes())
+			fb.log.WriteByte('\n')
+			fb.mu.Unlock()
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urlCh <- m[1]:
+				default:
+				}
+			}
+		}
+		_ = fb.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		if fb.cmd.ProcessState == nil {
+			_ = fb.cmd.Process.Kill()
+			<-fb.done
+		}
+		if t.Failed() {
+			t.Logf("filebeat log:\n%s", fb.logs())
+		}
+	})
+	select {
+	case u := <-urlCh:
+		return fb, u
+	case <-fb.done:
+		t.Fatalf("filebeat exited at start:\n%s", fb.logs())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("filebeat did not start listening:\n%s", fb.logs())
+	}
+	return nil, ""
+}
+
+func (fb *filebeat) logs() string {
+	fb.mu.Lock()
+	defer fb.mu.Unlock()
+	return fb.log.String()
+}
+
+// stop sends SIGTERM and returns the exit code and how long the stop took.
+func (fb *filebeat) stop() (int, time.Duration) {
+	fb.t.Helper()
+	start := time.Now()
+	if err := fb.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		fb.t.Fatal(err)
+	}
+	select {
+	case <-fb.done:
+	case <-time.After(30 * time.Second):
+		fb.t.Fatalf("filebeat did not stop within 30s of SIGTERM")
+	}
+	return fb.cmd.ProcessState.ExitCode(), time.Since(start)
+}
+
+// docs returns every document the file output wrote, in order.
+func (fb *filebeat) docs() []map[string]any {
+	fb.t.Helper()
+	files, _ := filepath.Glob(filepath.Join(fb.home, "out", "*.ndjson"))
+	var docs []map[string]any
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			fb.t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if line == "" {
+				continue
+			}
+			var d map[string]any
+			dec := json.NewDecoder(strings.NewReader(line))
+			dec.UseNumber()
+			if err := dec.Decode(&d); err != nil {
+				fb.t.Fatalf("output line is not JSON: %v: %s", err, line)
+			}
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// get walks a dotted path through a document.
+func get(doc map[string]any, path string) any {
+	var cur any = doc
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
+// fileOutputConfig is the tail of a test config that writes to ./out.
+func fileOutputConfig() string {
+	return `
+queue.mem:
+  events: 4096
+  flush.min_events: 512
+  flush.timeout: 5ms
+output.file:
+  path: ${path.home}/out
+  filename: zoom
+logging.level: info
+`
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
