@@ -105,7 +105,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, any) {
 		return http.StatusUnauthorized, message(err.Error())
 	}
 
-	body, name, err := decodeNotification(raw)
+	body, name, err := DecodeNotification(raw)
 	if err != nil {
 		return failure(err)
 	}
@@ -212,10 +212,11 @@ func (h *handler) authenticate(hdr http.Header, raw []byte) error {
 	return VerifySignature(h.secret, raw, hdr.Get(headerTimestamp), hdr.Get(headerSignature), h.cfg.Signature.MaxAge, h.now())
 }
 
-// decodeNotification parses a Zoom notification: one JSON object with an
-// "event" string. Numbers stay exact (a 64-bit meeting id must not become a
-// float), see normalizeNumbers.
-func decodeNotification(raw []byte) (map[string]any, string, error) {
+// DecodeNotification parses a Zoom notification: one JSON object with an
+// "event" string, which it returns with the event name. Numbers stay exact (a
+// 64-bit meeting id must not become a float), see normalizeNumbers. Errors
+// carry the HTTP status that answers them.
+func DecodeNotification(raw []byte) (map[string]any, string, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any

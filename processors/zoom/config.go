@@ -1,0 +1,24 @@
+package zoom
+
+import "fmt"
+
+// config holds the zoom processor's settings.
+type config struct {
+	// Field holds the Zoom notification as the zoom_webhook input publishes
+	// it (the decoded body). It is replaced by the mapped zoom.* fields.
+	Field string `config:"field"`
+	// RedactSecrets masks meeting and webinar passcodes, host keys, download
+	// tokens and the pwd/zak/token parameters of URLs.
+	RedactSecrets bool `config:"redact_secrets"`
+}
+
+func defaultConfig() config {
+	return config{Field: "zoom", RedactSecrets: true}
+}
+
+func (c *config) Validate() error {
+	if c.Field == "" {
+		return fmt.Errorf("field must name the field that holds the Zoom notification")
+	}
+	return nil
+}

@@ -1,0 +1,353 @@
+package zoom
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// person is a user as ECS describes one (user.*, user.target.*,
+// source.user.*...).
+type person struct {
+	id, email, name, fullName string
+}
+
+func (p person) empty() bool { return p.id == "" && p.email == "" && p.name == "" && p.fullName == "" }
+
+// fullName joins first and last names as Zoom splits them.
+func fullName(first, last string) string {
+	return strings.TrimSpace(first + " " + last)
+}
+
+// setPerson writes p under prefix (user, user.target, source.user...) and
+// adds its identifiers to related.user.
+func (m *mapping) setPerson(prefix string, p person, related map[string]bool) {
+	m.set(prefix+".id", p.id)
+	m.set(prefix+".email", p.email)
+	m.set(prefix+".name", p.name)
+	m.set(prefix+".full_name", p.fullName)
+	for _, v := range []string{p.id, p.email, p.name, p.fullName} {
+		if v != "" {
+			related[v] = true
+		}
+	}
+	if i := strings.LastIndexByte(p.email, '@'); i > 0 {
+		m.set(prefix+".domain", p.email[i+1:])
+	}
+}
+
+// operator is who performed the action, from payload.operator(_id).
+func (m *mapping) operator() person {
+	op := m.str("zoom.operator")
+	p := person{id: m.str("zoom.operator_id")}
+	if strings.Contains(op, "@") {
+		p.email = op
+	} else {
+		p.name = op
+	}
+	return p
+}
+
+func (m *mapping) userAt(prefix string) person {
+	return person{
+		id:       m.str(prefix + ".id"),
+		email:    m.str(prefix + ".email"),
+		fullName: firstNonEmpty(fullName(m.str(prefix+".first_name"), m.str(prefix+".last_name")), m.str(prefix+".display_name")),
+	}
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ecs fills the ECS fields of a notification of the given event name.
+func (m *mapping) ecs(name, family string) {
+	related := map[string]bool{}
+	actor, target := m.operator(), person{}
+	action := strings.TrimPrefix(name, family+".")
+
+	switch family {
+	case "user":
+		u := m.userAt("zoom.user")
+		switch action {
+		case "signed_in", "signed_out", "presence_status_updated", "personal_notes_updated", "invitation_accepted":
+			// The user acts on themselves.
+			if actor.empty() {
+				actor = u
+			} else {
+				target = u
+			}
+		case "updated":
+			target = person{id: u.id}
+			if old, ok := asMap(m.raw("zoom.old_values")); ok {
+				if e, _ := old["email"].(string); e != "" {
+					target.email = e
+				}
+			}
+			// A name change shows as a full name only when both parts came.
+			changes := person{email: u.email}
+			if m.str("zoom.user.first_name") != "" && m.str("zoom.user.last_name") != "" {
+				changes.fullName = u.fullName
+			}
+			if !changes.empty() {
+				m.setPerson("user.changes", changes, related)
+			}
+		default:
+			target = u
+		}
+		if t, ok := m.time("zoom.user.date_time"); ok {
+			m.set("event.start", t)
+		}
+
+	case "meeting", "webinar":
+		m.setURL(m.str("zoom." + family + ".join_url"))
+		m.addRelated(related, m.str("zoom."+family+".host_id"), m.str("zoom."+family+".host_email"))
+		if p := m.participant(); !p.empty() {
+			switch action {
+			case "participant_put_in_waiting_room", "participant_admitted":
+				if actor.empty() {
+					actor = p
+				} else {
+					target = p
+				}
+			default:
+				actor = p
+			}
+			m.participantTimes()
+			if u := m.str("zoom.participant.sharing_details.file_link"); u != "" {
+				m.setURL(u)
+			}
+		} else {
+			m.sessionTimes("zoom." + family)
+		}
+		if r := m.registrant(); !r.empty() {
+			if action == "registration_created" || actor.empty() {
+				actor = r
+			} else {
+				target = r
+			}
+			m.setURL(m.str("zoom.registrant.join_url"))
+		}
+		if cm := "zoom." + family + ".chat_message"; m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
+			actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
+			if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
+				target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
+			}
+		}
+
+	case "recording":
+		if actor.empty() {
+			actor = person{id: m.str("zoom.recording.host_id"), email: m.str("zoom.recording.host_email")}
+		} else {
+			m.addRelated(related, m.str("zoom.recording.host_id"), m.str("zoom.recording.host_email"))
+		}
+		if r := m.registrant(); !r.empty() {
+			target = r
+		}
+		m.setURL(m.str("zoom.recording.share_url"))
+		if start, ok := m.time("zoom.recording.recording_file.recording_start"); ok {
+			end, _ := m.time("zoom.recording.recording_file.recording_end")
+			m.setSpan(start, end, 0)
+		} else if start, ok := m.time("zoom.recording.start_time"); ok {
+			minutes, _ := m.long("zoom.recording.duration")
+			m.setSpan(start, time.Time{}, time.Duration(minutes)*time.Minute)
+		}
+
+	case "chat_channel":
+		members, _ := m.raw("zoom.chat_channel.members").([]any)
+		for _, e := range members {
+			mm, _ := asMap(e)
+			p := person{id: str(mm, "id"), email: str(mm, "email"), fullName: firstNonEmpty(str(mm, "display_name"), fullName(str(mm, "first_name"), str(mm, "last_name")))}
+			if len(members) == 1 {
+				target = p
+			} else {
+				m.addRelated(related, p.id, p.email, p.fullName)
+			}
+		}
+
+	case "chat_message":
+		if e, id := m.str("zoom.chat_message.contact_email"), m.str("zoom.chat_message.contact_id"); e != "" || id != "" {
+			target = person{id: id, email: e}
+		}
+
+	case "phone":
+		m.phone(action, &actor, related)
+
+	case "zoomroom":
+		if t, ok := m.time("zoom.zoomroom.timestamp"); ok {
+			m.set("event.start", t)
+		}
+	}
+
+	if !actor.empty() {
+		m.setPerson("user", actor, related)
+	}
+	if !target.empty() {
+		m.setPerson("user.target", target, related)
+	}
+	if len(related) > 0 {
+		list := make([]string, 0, len(related))
+		for v := range related {
+			list = append(list, v)
+		}
+		sort.Strings(list)
+		m.set("related.user", list)
+	}
+}
+
+func (m *mapping) raw(path string) any {
+	v, _ := m.fields.GetValue(path)
+	return v
+}
+
+func str(obj map[string]any, key string) string {
+	s, _ := toKeyword(obj[key])
+	return s
+}
+
+func (m *mapping) addRelated(related map[string]bool, vs ...string) {
+	for _, v := range vs {
+		if v != "" {
+			related[v] = true
+		}
+	}
+}
+
+func (m *mapping) participant() person {
+	return person{
+		id:       firstNonEmpty(m.str("zoom.participant.id"), m.str("zoom.participant.participant_user_id")),
+		email:    m.str("zoom.participant.email"),
+		fullName: m.str("zoom.participant.user_name"),
+	}
+}
+
+func (m *mapping) registrant() person {
+	return person{
+		id:       m.str("zoom.registrant.id"),
+		email:    m.str("zoom.registrant.email"),
+		fullName: fullName(m.str("zoom.registrant.first_name"), m.str("zoom.registrant.last_name")),
+	}
+}
+
+// sessionTimes sets event.start/end/duration of a meeting or webinar: the
+// actual span when it has ended, else the scheduled one (duration in
+// minutes).
+func (m *mapping) sessionTimes(prefix string) {
+	start, ok := m.time(prefix + ".start_time")
+	if !ok {
+		return
+	}
+	end, _ := m.time(prefix + ".end_time")
+	minutes, _ := m.long(prefix + ".duration")
+	m.setSpan(start, end, time.Duration(minutes)*time.Minute)
+}
+
+func (m *mapping) participantTimes() {
+	join, hasJoin := m.time("zoom.participant.join_time")
+	leave, hasLeave := m.time("zoom.participant.leave_time")
+	switch {
+	case hasJoin:
+		m.setSpan(join, leave, 0)
+	case hasLeave:
+		m.set("event.end", leave)
+	}
+	if ip := firstNonEmpty(m.str("zoom.participant.public_ip"), m.str("zoom.participant.private_ip")); ip != "" {
+		m.set("source.ip", ip)
+		var ips []string
+		for _, p := range []string{"zoom.participant.public_ip", "zoom.participant.private_ip"} {
+			if v := m.str(p); v != "" {
+				ips = append(ips, v)
+			}
+		}
+		m.set("related.ip", ips)
+	}
+}
+
+// setSpan sets event.start, and event.end and event.duration (nanoseconds)
+// from an end time or, failing that, a duration.
+func (m *mapping) setSpan(start, end time.Time, d time.Duration) {
+	m.set("event.start", start)
+	switch {
+	case !end.IsZero() && !end.Before(start):
+		m.set("event.end", end)
+		m.set("event.duration", end.Sub(start).Nanoseconds())
+	case d > 0:
+		m.set("event.end", start.Add(d))
+		m.set("event.duration", d.Nanoseconds())
+	}
+}
+
+// setURL fills url.* from the first URL an event carries (already redacted).
+func (m *mapping) setURL(raw string) {
+	if raw == "" || m.str("url.full") != "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return
+	}
+	m.set("url.full", raw)
+	m.set("url.scheme", u.Scheme)
+	m.set("url.domain", u.Hostname())
+	m.set("url.path", u.Path)
+	m.set("url.query", u.RawQuery)
+	if p := u.Port(); p != "" {
+		if n, err := toLong(p); err == nil {
+			m.set("url.port", n)
+		}
+	}
+}
+
+// phone maps the two parties of a call onto source.user (caller) and
+// destination.user (callee); the actor is the party the event is about.
+func (m *mapping) phone(action string, actor *person, related map[string]bool) {
+	party := func(prefix string) person {
+		return person{id: m.str(prefix + ".user_id"), name: m.str(prefix + ".name")}
+	}
+	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
+	if caller.empty() { // voicemail and call-log events flatten the parties
+		caller = person{id: m.str("zoom.phone.caller_user_id"), name: m.str("zoom.phone.caller_name")}
+		callee = person{id: m.str("zoom.phone.callee_user_id"), name: m.str("zoom.phone.callee_name")}
+	}
+	if !caller.empty() {
+		m.setPerson("source.user", caller, related)
+	}
+	if !callee.empty() {
+		m.setPerson("destination.user", callee, related)
+	}
+	switch {
+	case strings.HasPrefix(action, "caller_") && !caller.empty():
+		*actor = caller
+	case strings.HasPrefix(action, "callee_") && !callee.empty():
+		*actor = callee
+	case actor.empty():
+		*actor = person{id: m.str("zoom.phone.user_id")}
+	}
+	m.setURL(m.str("zoom.phone.download_url"))
+
+	if t, ok := m.time("zoom.phone.date_time"); ok { // voicemail: duration in seconds
+		secs, _ := m.long("zoom.phone.duration")
+		m.setSpan(t, time.Time{}, time.Duration(secs)*time.Second)
+		return
+	}
+	var start time.Time
+	for _, p := range []string{"answer_start_time", "connected_start_time", "ringing_start_time"} {
+		if t, ok := m.time("zoom.phone." + p); ok {
+			start = t
+			break
+		}
+	}
+	end, hasEnd := m.time("zoom.phone.call_end_time")
+	switch {
+	case !start.IsZero():
+		m.setSpan(start, end, 0)
+	case hasEnd:
+		m.set("event.end", end)
+	}
+}

@@ -1,0 +1,169 @@
+package zoom
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/zoombeat/zoombeat/input/webhook"
+)
+
+// receivedAt stands for the time of receipt in golden documents.
+var receivedAt = time.Date(2024, 11, 24, 20, 0, 0, 0, time.UTC)
+
+type payload struct {
+	name string // e.g. meeting/meeting.started
+	path string
+	raw  []byte
+}
+
+// payloads returns every sample notification under testing/webhook.
+func payloads(t testing.TB) []payload {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testing", "webhook", "*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []payload
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".expected.json") {
+			continue
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(filepath.Base(filepath.Dir(p)), strings.TrimSuffix(filepath.Base(p), ".json"))
+		out = append(out, payload{name: name, path: p, raw: raw})
+	}
+	if len(out) == 0 {
+		t.Fatal("no sample payloads found")
+	}
+	return out
+}
+
+// inputEvent builds the event that the zoom_webhook input publishes for raw.
+func inputEvent(t testing.TB, raw []byte) *beat.Event {
+	t.Helper()
+	body, _, err := webhook.DecodeNotification(raw)
+	if err != nil {
+		t.Fatalf("sample is not a valid notification: %v", err)
+	}
+	return &beat.Event{
+		Timestamp: receivedAt,
+		Fields: mapstr.M{
+			"zoom":  mapstr.M(body),
+			"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": receivedAt},
+		},
+	}
+}
+
+func mustProcessor(t testing.TB, mutate func(*config)) *processor {
+	t.Helper()
+	cfg := defaultConfig()
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	p, err := newProcessor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// document runs the processor and returns the document as an output writes
+// it: JSON, decoded with exact numbers.
+func document(t testing.TB, p *processor, raw []byte) map[string]any {
+	t.Helper()
+	ev, err := p.Run(inputEvent(t, raw))
+	if err != nil {
+		t.Fatalf("processor error: %v", err)
+	}
+	doc := ev.Fields.Clone()
+	doc["@timestamp"] = ev.Timestamp
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// flatten lists a document's leaves by dotted path; arrays of scalars stay
+// one leaf, arrays of objects are walked with their index in the path.
+func flatten(prefix string, v any, out map[string]any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			flatten(p, e, out)
+		}
+	case []any:
+		objects := false
+		for _, e := range t {
+			if _, ok := e.(map[string]any); ok {
+				objects = true
+			}
+		}
+		if !objects {
+			out[prefix] = v
+			return
+		}
+		for i, e := range t {
+			flatten(fmt.Sprintf("%s.%d", prefix, i), e, out)
+		}
+	default:
+		out[prefix] = v
+	}
+}
+
+// diffDocs names every field that differs between two documents.
+func diffDocs(got, want map[string]any) []string {
+	g, w := map[string]any{}, map[string]any{}
+	flatten("", got, g)
+	flatten("", want, w)
+	keys := map[string]bool{}
+	for k := range g {
+		keys[k] = true
+	}
+	for k := range w {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		gv, gok := g[k]
+		wv, wok := w[k]
+		switch {
+		case !gok:
+			diffs = append(diffs, fmt.Sprintf("field %s: missing, want %s", k, js(wv)))
+		case !wok:
+			diffs = append(diffs, fmt.Sprintf("field %s: unexpected %s", k, js(gv)))
+		case js(gv) != js(wv):
+			diffs = append(diffs, fmt.Sprintf("field %s: got %s, want %s", k, js(gv), js(wv)))
+		}
+	}
+	sort.Strings(diffs)
+	return diffs
+}
+
+func js(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

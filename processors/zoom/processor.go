@@ -1,0 +1,127 @@
+// Package zoom is the `zoom` processor: it maps a Zoom webhook notification,
+// as the zoom_webhook input publishes it, onto ECS and the zoom.* fields that
+// the zoom module declares. It runs inside the Beat, so every output gets
+// ECS documents:
+//
+//	processors:
+//	  - zoom: ~                      # or {redact_secrets: false}
+package zoom
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/processors"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
+)
+
+// Name is the processor's name in configurations.
+const Name = "zoom"
+
+// ECSVersion is the ECS version the documents follow.
+const ECSVersion = "8.17.0"
+
+func init() {
+	processors.RegisterPlugin(Name, New)
+}
+
+type processor struct {
+	cfg      config
+	schema   zoommodule.Schema
+	taxonomy Taxonomy
+	now      func() time.Time
+}
+
+// New builds the processor from its configuration.
+func New(c *conf.C, _ *logp.Logger) (beat.Processor, error) {
+	cfg := defaultConfig()
+	if err := c.Unpack(&cfg); err != nil {
+		return nil, fmt.Errorf("%s processor: %w", Name, err)
+	}
+	return newProcessor(cfg)
+}
+
+func newProcessor(cfg config) (*processor, error) {
+	schema, err := zoommodule.LoadSchema()
+	if err != nil {
+		return nil, err
+	}
+	taxonomy, err := LoadTaxonomy()
+	if err != nil {
+		return nil, err
+	}
+	return &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, now: time.Now}, nil
+}
+
+func (p *processor) String() string {
+	return fmt.Sprintf("%s=[field=%s, redact_secrets=%t]", Name, p.cfg.Field, p.cfg.RedactSecrets)
+}
+
+// Run maps the event in place. Events that carry no Zoom notification in the
+// configured field pass through untouched, so the processor is safe to run on
+// every event of a pipeline. A notification is never dropped: values the
+// mapping cannot place go to zoom.unmapped, and shape errors are reported in
+// error.message with event.kind: pipeline_error.
+func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
+	rawV, err := ev.Fields.GetValue(p.cfg.Field)
+	if err != nil {
+		return ev, nil
+	}
+	body, ok := asMap(rawV)
+	if !ok {
+		return ev, nil
+	}
+	name, ok := body["event"].(string)
+	if !ok || name == "" {
+		return ev, nil // not a notification (or already mapped)
+	}
+	_ = ev.Fields.Delete(p.cfg.Field)
+	p.mapNotification(ev, name, body)
+	return ev, nil
+}
+
+func (p *processor) mapNotification(ev *beat.Event, name string, body map[string]any) {
+	family, _, _ := strings.Cut(name, ".")
+	m := &mapping{schema: p.schema, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+
+	created := ev.Timestamp // the input stamps the time of receipt
+	if v, err := ev.Fields.GetValue("event.created"); err == nil {
+		if t, ok := v.(time.Time); ok {
+			created = t
+		}
+	}
+	if created.IsZero() {
+		created = p.now()
+	}
+	m.set("event.kind", "event")
+	m.set("event.module", "zoom")
+	m.set("event.dataset", "zoom.webhook")
+	m.set("event.action", name)
+	m.set("event.created", created)
+	if c, ok := p.taxonomy.Lookup(name); ok {
+		m.set("event.category", c.Category)
+		m.set("event.type", c.Type)
+		m.set("event.outcome", c.Outcome)
+	}
+	m.set("observer.vendor", "Zoom")
+	m.set("observer.product", "Webhook")
+	m.set("ecs.version", ECSVersion)
+
+	ev.Timestamp = created
+	if ts, ok := body["event_ts"]; ok {
+		if t, err := toTime(ts); err == nil {
+			ev.Timestamp = t
+		} else {
+			m.fail("@timestamp", "event_ts", ts, err)
+		}
+	}
+
+	m.placeNotification(body, family)
+	m.ecs(name, family)
+	m.finish()
+}

@@ -1,0 +1,105 @@
+package zoom
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v2"
+)
+
+//go:embed events.yml
+var eventsYAML []byte
+
+// Category is the ECS categorisation of one Zoom event name.
+type Category struct {
+	Category []string `yaml:"category"`
+	Type     []string `yaml:"type"`
+	Outcome  string   `yaml:"outcome"`
+}
+
+// Taxonomy maps Zoom event names (or "*.suffix" patterns) to ECS categories.
+type Taxonomy map[string]Category
+
+// LoadTaxonomy parses events.yml and checks every entry against ECS.
+func LoadTaxonomy() (Taxonomy, error) {
+	var t Taxonomy
+	if err := yaml.UnmarshalStrict(eventsYAML, &t); err != nil {
+		return nil, fmt.Errorf("events.yml: %w", err)
+	}
+	var errs []string
+	for name, c := range t {
+		if err := c.Validate(); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, fmt.Errorf("events.yml is not ECS-legal: %s", strings.Join(errs, "; "))
+	}
+	return t, nil
+}
+
+// Lookup returns the category of an event name: the exact entry, or the
+// "*.suffix" one.
+func (t Taxonomy) Lookup(name string) (Category, bool) {
+	if c, ok := t[name]; ok {
+		return c, true
+	}
+	if _, suffix, ok := strings.Cut(name, "."); ok {
+		c, ok := t["*."+suffix]
+		return c, ok
+	}
+	return Category{}, false
+}
+
+// ecsTypesByCategory are the event.type values ECS expects with each
+// event.category (ECS 8.x, "expected_event_types").
+var ecsTypesByCategory = map[string][]string{
+	"api":                 {"access", "admin", "allowed", "change", "creation", "deletion", "denied", "end", "info", "start", "user"},
+	"authentication":      {"start", "end", "info"},
+	"configuration":       {"access", "change", "creation", "deletion", "info"},
+	"database":            {"access", "change", "info", "error"},
+	"driver":              {"change", "end", "info", "start"},
+	"email":               {"info"},
+	"file":                {"access", "change", "creation", "deletion", "info"},
+	"host":                {"access", "change", "end", "info", "start"},
+	"iam":                 {"admin", "change", "creation", "deletion", "group", "info", "user"},
+	"intrusion_detection": {"allowed", "denied", "info"},
+	"library":             {"start"},
+	"malware":             {"info"},
+	"network":             {"access", "allowed", "connection", "denied", "end", "info", "protocol", "start"},
+	"package":             {"access", "change", "deletion", "info", "installation", "start"},
+	"process":             {"access", "change", "end", "info", "start"},
+	"registry":            {"access", "change", "creation", "deletion"},
+	"session":             {"start", "end", "info"},
+	"threat":              {"indicator"},
+	"vulnerability":       {"info"},
+	"web":                 {"access", "error", "info"},
+}
+
+var ecsOutcomes = []string{"success", "failure", "unknown"}
+
+// Validate checks that every type is one ECS expects with every category.
+func (c Category) Validate() error {
+	if len(c.Category) == 0 || len(c.Type) == 0 {
+		return fmt.Errorf("needs at least one category and one type")
+	}
+	for _, cat := range c.Category {
+		allowed, ok := ecsTypesByCategory[cat]
+		if !ok {
+			return fmt.Errorf("event.category %q is not an ECS category", cat)
+		}
+		for _, typ := range c.Type {
+			if !slices.Contains(allowed, typ) {
+				return fmt.Errorf("event.type %q is not allowed with event.category %q (ECS allows %v)", typ, cat, allowed)
+			}
+		}
+	}
+	if c.Outcome != "" && !slices.Contains(ecsOutcomes, c.Outcome) {
+		return fmt.Errorf("event.outcome %q is not an ECS outcome", c.Outcome)
+	}
+	return nil
+}
