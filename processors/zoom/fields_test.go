@@ -1,0 +1,190 @@
+package zoom
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	_ "github.com/elastic/beats/v7/filebeat/include" // Filebeat's own fields (ECS)
+	"github.com/elastic/beats/v7/libbeat/asset"
+	lbmapping "github.com/elastic/beats/v7/libbeat/mapping"
+
+	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
+)
+
+// allFields are the fields the custom Filebeat declares, as `filebeat export
+// template` sees them: libbeat's ECS and Filebeat's fields, then the zoom
+// module's.
+func allFields(t *testing.T) zoommodule.Schema {
+	t.Helper()
+	raw, err := asset.GetFields("filebeat")
+	require.NoError(t, err)
+	fields, err := lbmapping.LoadFields(raw)
+	require.NoError(t, err)
+	s := zoommodule.Schema{}
+	var add func(prefix string, fs lbmapping.Fields)
+	add = func(prefix string, fs lbmapping.Fields) {
+		for _, f := range fs {
+			p := f.Name
+			if prefix != "" {
+				p = prefix + "." + f.Name
+			}
+			typ := f.Type
+			if typ == "" {
+				typ = "keyword"
+			}
+			for q := p; strings.Contains(q, "."); {
+				q = q[:strings.LastIndex(q, ".")]
+				if _, ok := s[q]; !ok {
+					s[q] = zoommodule.Field{Path: q, Type: "group"}
+				}
+			}
+			s[p] = zoommodule.Field{Path: p, Type: typ}
+			add(p, f.Fields)
+		}
+	}
+	add("", fields)
+	return s
+}
+
+// declaredAs finds the field that holds a document path: the field itself,
+// or a flattened (or object) field above it.
+func declaredAs(s zoommodule.Schema, path string) (zoommodule.Field, bool) {
+	parts := strings.Split(path, ".")
+	for i := 1; i <= len(parts); i++ {
+		p := strings.Join(parts[:i], ".")
+		f, ok := s[p]
+		if !ok {
+			continue
+		}
+		if i == len(parts) || f.Type == "flattened" || f.Type == "object" {
+			return f, true
+		}
+	}
+	return zoommodule.Field{}, false
+}
+
+// compatible reports whether a JSON value can be indexed as the type.
+func compatible(typ string, v any) bool {
+	if list, ok := v.([]any); ok {
+		for _, e := range list {
+			if !compatible(typ, e) {
+				return false
+			}
+		}
+		return true
+	}
+	switch typ {
+	case "keyword", "constant_keyword", "text", "match_only_text", "wildcard":
+		_, ok := v.(string)
+		return ok
+	case "long", "integer", "short", "byte":
+		n, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		_, err := n.Int64()
+		return err == nil
+	case "float", "double", "scaled_float", "half_float":
+		_, ok := v.(json.Number)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "date":
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		_, err := toTime(s)
+		return err == nil
+	case "ip":
+		_, err := toIP(v)
+		return err == nil
+	case "flattened", "object":
+		return true
+	}
+	return false
+}
+
+// TestGoldenFieldsAreDeclared checks every field of every golden document
+// against the declared fields and their types.
+func TestGoldenFieldsAreDeclared(t *testing.T) {
+	s := allFields(t)
+	p := mustProcessor(t, nil)
+	for _, pl := range payloads(t) {
+		doc := document(t, p, pl.raw)
+		flat := map[string]any{}
+		flatten("", doc, flat)
+		for path, v := range flat {
+			path = stripIndices(path)
+			f, ok := declaredAs(s, path)
+			if !assert.True(t, ok, "%s: field %s is not declared", pl.name, path) {
+				continue
+			}
+			assert.True(t, compatible(f.Type, v), "%s: field %s holds %s, not a %s", pl.name, path, js(v), f.Type)
+		}
+	}
+}
+
+// stripIndices removes array positions from a flattened path
+// (zoom.recording.recording_files.0.id → zoom.recording.recording_files.id).
+func stripIndices(path string) string {
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && strings.Trim(p, "0123456789") == "" {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
+}
+
+// typeFamily groups the Elasticsearch types that answer the same queries
+// (Elasticsearch's "type families"). ECS 8 moved some fields within a family:
+// message and error.message to match_only_text, url.full to wildcard. And
+// Elastic's Zoom integration declares event.dataset and event.module
+// constant_keyword because each of its data streams holds one dataset;
+// Filebeat writes every dataset to one index, where a constant_keyword would
+// reject the second value, so Filebeat keeps ECS's keyword for them.
+func typeFamily(typ string) string {
+	switch typ {
+	case "keyword", "constant_keyword", "wildcard":
+		return "keyword"
+	case "text", "match_only_text":
+		return "text"
+	}
+	return typ
+}
+
+// TestExportedFieldsAreDeclared holds zoombeat to the fields that users of
+// the existing Zoom integrations already query.
+func TestExportedFieldsAreDeclared(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "exported-fields.tsv"))
+	if err != nil {
+		t.Skipf("exported-fields.tsv not beside the repository: %v", err)
+	}
+	defer f.Close()
+	s := allFields(t)
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, typ, ok := strings.Cut(sc.Text(), "\t")
+		if !ok || name == "field" {
+			continue
+		}
+		n++
+		got, ok := s[name]
+		if assert.True(t, ok, "exported field %s is not declared", name) {
+			assert.Equal(t, typeFamily(typ), typeFamily(got.Type), "exported field %s: declared %s, exported as %s", name, got.Type, typ)
+		}
+	}
+	assert.Greater(t, n, 200)
+}

@@ -1,0 +1,366 @@
+package zoom
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
+
+// TestEveryLeafLands checks that no value of any sample payload is lost:
+// each leaf appears somewhere in the document, as it was, as the same time,
+// or masked by the redaction rules.
+func TestEveryLeafLands(t *testing.T) {
+	p := mustProcessor(t, nil)
+	for _, pl := range payloads(t) {
+		t.Run(pl.name, func(t *testing.T) {
+			doc := document(t, p, pl.raw)
+			have := map[string]bool{}
+			collectScalars(doc, have)
+
+			var body map[string]any
+			require.NoError(t, json.Unmarshal(pl.raw, &body))
+			leaves := map[string]any{}
+			flatten("", body, leaves)
+			for path, v := range leaves {
+				if v == nil {
+					continue
+				}
+				for _, s := range scalarsOf(v) {
+					want := expectedForms(lastKey(path), s)
+					found := false
+					for _, w := range want {
+						if have[w] {
+							found = true
+							break
+						}
+					}
+					assert.True(t, found, "payload value %s = %q is not in the document (looked for %q)", path, s, want)
+				}
+			}
+		})
+	}
+}
+
+func scalarsOf(v any) []string {
+	if list, ok := v.([]any); ok {
+		var out []string
+		for _, e := range list {
+			out = append(out, scalarsOf(e)...)
+		}
+		return out
+	}
+	s, err := toKeyword(v)
+	if err != nil {
+		return nil
+	}
+	return []string{s}
+}
+
+func collectScalars(v any, have map[string]bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			collectScalars(e, have)
+		}
+	case []any:
+		for _, e := range t {
+			collectScalars(e, have)
+		}
+	default:
+		s, _ := toKeyword(v)
+		have[s] = true
+		if tm, err := toTime(s); err == nil && strings.Contains(s, "T") {
+			have[tm.Format(time.RFC3339Nano)] = true
+		}
+	}
+}
+
+// expectedForms are the ways a payload value may appear in the document.
+func expectedForms(key, s string) []string {
+	if isSecretKey(key) {
+		return []string{redactString(s)}
+	}
+	forms := []string{redactURL(s)}
+	if tm, err := toTime(s); err == nil {
+		forms = append(forms, tm.Format(time.RFC3339Nano))
+	}
+	return forms
+}
+
+// TestEveryDocumentedEventHasAPayload keeps the samples in step with the
+// event names of the protocol notes: each has a sample and a category.
+func TestEveryDocumentedEventHasAPayload(t *testing.T) {
+	names := documentedEventNames(t)
+	require.Greater(t, len(names), 80)
+	samples := map[string]bool{}
+	for _, pl := range payloads(t) {
+		var body struct{ Event string }
+		require.NoError(t, json.Unmarshal(pl.raw, &body))
+		samples[body.Event] = true
+	}
+	tax, err := LoadTaxonomy()
+	require.NoError(t, err)
+	for _, n := range names {
+		assert.True(t, samples[n], "no sample payload for %s", n)
+		_, ok := tax.Lookup(n)
+		assert.True(t, ok, "events.yml has no category for %s", n)
+	}
+	counts := map[string]int{}
+	for _, pl := range payloads(t) {
+		counts[filepath.Dir(pl.name)]++
+	}
+	for fam := range families {
+		assert.GreaterOrEqual(t, counts[fam], 5, "family %s has fewer than 5 samples", fam)
+	}
+}
+
+// documentedEventNames reads the event names listed in the shared protocol
+// notes, expanding their a|b shorthand and the webinar family.
+func documentedEventNames(t *testing.T) []string {
+	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "zoom-protocol.md"))
+	if err != nil {
+		t.Skipf("protocol notes not beside the repository: %v", err)
+	}
+	defer f.Close()
+	nameRE := regexp.MustCompile("`([a-z_]+\\.[a-z_|]+)`")
+	var names []string
+	inFamilies := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "## ") {
+			inFamilies = strings.HasPrefix(line, "## Event families")
+			continue
+		}
+		if !inFamilies {
+			continue
+		}
+		for _, mm := range nameRE.FindAllStringSubmatch(line, -1) {
+			fam, rest, _ := strings.Cut(mm[1], ".")
+			first, alts, _ := strings.Cut(rest, "|")
+			names = append(names, fam+"."+first)
+			// An alternative replaces as many trailing _-segments as it has:
+			// sharing_started|ended, participant_jbh_waiting|jbh_joined.
+			segs := strings.Split(first, "_")
+			for _, a := range strings.Split(alts, "|") {
+				if a == "" {
+					continue
+				}
+				keep := max(0, len(segs)-len(strings.Split(a, "_")))
+				names = append(names, fam+"."+strings.Join(append(segs[:keep:keep], a), "_"))
+			}
+		}
+	}
+	// "webinar: the meeting set with webinar." — as Zoom sends it.
+	for _, n := range []string{"created", "updated", "deleted", "started", "ended", "alert", "registration_created",
+		"registration_approved", "registration_cancelled", "registration_denied", "sharing_started", "sharing_ended",
+		"participant_joined", "participant_left", "chat_message_sent"} {
+		names = append(names, "webinar."+n)
+	}
+	return names
+}
+
+func TestTaxonomyIsECSLegal(t *testing.T) {
+	tax, err := LoadTaxonomy()
+	require.NoError(t, err)
+	require.NotEmpty(t, tax)
+	for name, c := range tax {
+		assert.NoError(t, c.Validate(), name)
+	}
+	// The examples the mapping must follow.
+	for name, want := range map[string]Category{
+		"user.signed_in":             {Category: []string{"authentication"}, Type: []string{"start"}, Outcome: "success"},
+		"user.created":               {Category: []string{"iam"}, Type: []string{"user", "creation"}, Outcome: "success"},
+		"meeting.participant_joined": {Category: []string{"session"}, Type: []string{"start"}},
+		"account.settings_updated":   {Category: []string{"configuration"}, Type: []string{"change"}, Outcome: "success"},
+		"meeting.alert":              {Category: []string{"web"}, Type: []string{"error"}},
+		"zoomroom.alert":             {Category: []string{"web"}, Type: []string{"error"}},
+	} {
+		got, ok := tax.Lookup(name)
+		require.True(t, ok, name)
+		assert.Equal(t, want, got, name)
+	}
+	// Validate catches what ECS does not allow.
+	assert.Error(t, Category{Category: []string{"authentication"}, Type: []string{"creation"}}.Validate())
+	assert.Error(t, Category{Category: []string{"meetings"}, Type: []string{"info"}}.Validate())
+	assert.Error(t, Category{Category: []string{"session"}, Type: []string{"start"}, Outcome: "ok"}.Validate())
+}
+
+func run(t *testing.T, p *processor, body string) mapstr.M {
+	t.Helper()
+	ev, err := p.Run(inputEvent(t, []byte(body)))
+	require.NoError(t, err)
+	ev.Fields["@timestamp"] = ev.Timestamp
+	return ev.Fields
+}
+
+func get(m mapstr.M, path string) any {
+	v, _ := m.GetValue(path)
+	return v
+}
+
+func TestUnknownEventIsKept(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"meeting.summary_shared","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":123,"topic":"T","brand_new_field":{"x":1}}}}`)
+	assert.Equal(t, "meeting.summary_shared", get(doc, "event.action"))
+	assert.Equal(t, "event", get(doc, "event.kind"))
+	assert.Nil(t, get(doc, "event.category"), "no category for an unknown name")
+	assert.Nil(t, get(doc, "error.message"))
+	assert.Equal(t, "123", get(doc, "zoom.meeting.id"))
+	assert.Equal(t, "T", get(doc, "zoom.meeting.topic"))
+	assert.Equal(t, map[string]any{"x": int64(1)}, get(doc, "zoom.unmapped").(mapstr.M)["payload.object.brand_new_field"])
+
+	doc = run(t, p, `{"event":"whiteboard.created","event_ts":1732435200000,"payload":{"account_id":"A1","operator":"op@example.com","object":{"id":"wb1"}}}`)
+	assert.Equal(t, "whiteboard.created", get(doc, "event.action"))
+	assert.Equal(t, "A1", get(doc, "zoom.account_id"))
+	assert.Equal(t, "op@example.com", get(doc, "user.email"))
+	assert.Equal(t, "wb1", get(doc, "zoom.unmapped").(mapstr.M)["payload.object.id"], "an unknown family's object is kept")
+	assert.Nil(t, get(doc, "error.message"))
+}
+
+func TestBadShapesAreReported(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"account_id":"A1","object":"not an object"}}`)
+	assert.Equal(t, "pipeline_error", get(doc, "event.kind"))
+	assert.Contains(t, get(doc, "error.message"), "zoom.meeting: payload.object is a string, not an object")
+	assert.Equal(t, "not an object", get(doc, "zoom.unmapped").(mapstr.M)["payload.object"])
+	assert.Equal(t, "meeting.started", get(doc, "event.action"), "the document is produced anyway")
+
+	doc = run(t, p, `{"event":"meeting.started","event_ts":"yesterday","payload":{"object":{"id":1,"start_time":"next tuesday","duration":"long","participant":{"public_ip":"999.1.1.1"}}}}`)
+	assert.Equal(t, "pipeline_error", get(doc, "event.kind"))
+	msg, _ := get(doc, "error.message").(string)
+	for _, want := range []string{
+		`@timestamp: is "yesterday", not a date`,
+		`zoom.meeting.start_time: is "next tuesday", not a date`,
+		`zoom.meeting.duration: is "long", not an integer`,
+		`zoom.participant.public_ip: is "999.1.1.1", not an IP address`,
+	} {
+		assert.Contains(t, msg, want)
+	}
+	un := get(doc, "zoom.unmapped").(mapstr.M)
+	assert.Equal(t, "next tuesday", un["payload.object.start_time"])
+	assert.Equal(t, "yesterday", un["event_ts"])
+	assert.Equal(t, "1", get(doc, "zoom.meeting.id"))
+
+	doc = run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1}}}`)
+	assert.Equal(t, "event", get(doc, "event.kind"), "pipeline_error only for bad shapes")
+}
+
+func TestTimesBecomeDates(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"meeting.ended","event_ts":1732435200123,"payload":{"object":{"id":1,
+		"start_time":"2024-11-24T16:00:00.5Z","end_time":"2024-11-24T17:00:00+01:00","duration":60}}}`)
+	assert.Equal(t, time.Date(2024, 11, 24, 8, 0, 0, 123e6, time.UTC), get(doc, "@timestamp"))
+	start := time.Date(2024, 11, 24, 16, 0, 0, 5e8, time.UTC)
+	end := time.Date(2024, 11, 24, 16, 0, 0, 0, time.UTC)
+	assert.Equal(t, start, get(doc, "zoom.meeting.start_time"))
+	assert.Equal(t, end, get(doc, "zoom.meeting.end_time"))
+	assert.Equal(t, start, get(doc, "event.start"))
+	assert.Equal(t, int64(time.Hour), get(doc, "event.duration"), "an end before the start is ignored for the scheduled duration")
+
+	doc = run(t, p, `{"event":"meeting.created","event_ts":1732435200123,"payload":{"object":{"id":1,"start_time":"2024-11-24T16:00:00Z","duration":30}}}`)
+	assert.Equal(t, int64(30*time.Minute), get(doc, "event.duration"), "minutes become nanoseconds")
+	assert.Equal(t, time.Date(2024, 11, 24, 16, 30, 0, 0, time.UTC), get(doc, "event.end"))
+
+	doc = run(t, p, `{"event":"chat_channel.updated","event_ts":1732435200123,"payload":{"object":{"id":"c","timestamp":1732435100000}}}`)
+	assert.Equal(t, time.UnixMilli(1732435100000).UTC(), get(doc, "zoom.chat_channel.timestamp"), "epoch milliseconds")
+}
+
+func TestIDsStayExactStrings(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":9223372036854775807,"host_id":12,"type":2}}}`)
+	assert.Equal(t, "9223372036854775807", get(doc, "zoom.meeting.id"))
+	assert.Equal(t, "12", get(doc, "zoom.meeting.host_id"))
+	assert.Equal(t, "2", get(doc, "zoom.meeting.type"))
+}
+
+func TestRedaction(t *testing.T) {
+	body := `{"event":"meeting.created","event_ts":1732435200000,"payload":{"operator":"a@example.com","object":{"id":1,
+		"password":"p4ss","h323_password":"","join_url":"https://x.zoom.us/j/1?pwd=SeCrEt&uname=a",
+		"start_url":"https://x.zoom.us/s/1?zak=T0KEN","settings":{"password":"p4ss","waiting_room":true}},
+		"old_object":{"password":"old"}}}`
+	doc := run(t, mustProcessor(t, nil), body)
+	assert.Equal(t, Redacted, get(doc, "zoom.meeting.password"))
+	assert.Equal(t, "", get(doc, "zoom.meeting.h323_password"), "an empty passcode stays visibly empty")
+	assert.Equal(t, "https://x.zoom.us/j/1?pwd=REDACTED&uname=a", get(doc, "zoom.meeting.join_url"))
+	assert.Equal(t, "https://x.zoom.us/j/1?pwd=REDACTED&uname=a", get(doc, "url.full"))
+	assert.Equal(t, "https://x.zoom.us/s/1?zak=REDACTED", get(doc, "zoom.meeting.start_url"))
+	assert.Equal(t, Redacted, get(doc, "zoom.settings.password"))
+	assert.Equal(t, Redacted, get(doc, "zoom.old_values.password"))
+	out, _ := json.Marshal(doc)
+	for _, secret := range []string{"p4ss", "SeCrEt", "T0KEN", `"old"`} {
+		assert.NotContains(t, string(out), secret)
+	}
+
+	doc = run(t, mustProcessor(t, func(c *config) { c.RedactSecrets = false }), body)
+	assert.Equal(t, "p4ss", get(doc, "zoom.meeting.password"))
+	assert.Equal(t, "https://x.zoom.us/j/1?pwd=SeCrEt&uname=a", get(doc, "zoom.meeting.join_url"))
+}
+
+func TestOtherEventsPassUntouched(t *testing.T) {
+	p := mustProcessor(t, nil)
+	for _, fields := range []mapstr.M{
+		{"message": "a log line"},
+		{"zoom": "a string"},
+		{"zoom": mapstr.M{"meeting": mapstr.M{"id": "1"}}}, // already mapped
+	} {
+		ev := &beat.Event{Fields: fields.Clone()}
+		out, err := p.Run(ev)
+		require.NoError(t, err)
+		assert.Equal(t, fields, out.Fields)
+	}
+}
+
+func TestActorsAndTargets(t *testing.T) {
+	p := mustProcessor(t, nil)
+	cases := []struct {
+		sample string
+		want   map[string]any
+	}{
+		{"user/user.created", map[string]any{"user.email": "it-admin@example.com", "user.target.email": "jchill@example.com", "user.target.full_name": "Jill Chill", "zoom.creation_type": "create"}},
+		{"user/user.signed_in", map[string]any{"user.email": "jill.chill@example.com", "user.id": "KDcuGIm1QgePTO8WbOqwIQ", "user.target.email": nil, "zoom.user.login_type": "101"}},
+		{"meeting/meeting.participant_put_in_waiting_room", map[string]any{"user.email": "it-admin@example.com", "user.target.full_name": "Unknown Visitor", "source.ip": "198.51.100.23"}},
+		{"meeting/meeting.participant_joined_waiting_room", map[string]any{"user.full_name": "Unknown Visitor", "source.ip": "198.51.100.23"}},
+		{"meeting/meeting.registration_created", map[string]any{"user.email": "arivera@customer.example.net", "user.full_name": "Alex Rivera"}},
+		{"meeting/meeting.registration_approved", map[string]any{"user.email": "it-admin@example.com", "user.target.email": "arivera@customer.example.net"}},
+		{"phone/phone.callee_answered", map[string]any{"source.user.id": "KDcuGIm1QgePTO8WbOqwIQ", "destination.user.id": "cAlLeEuSeR02", "user.id": "cAlLeEuSeR02", "event.start": "2024-11-24T12:00:08Z"}},
+		{"phone/phone.caller_ended", map[string]any{"user.id": "KDcuGIm1QgePTO8WbOqwIQ", "event.duration": json.Number("450000000000")}},
+		{"chat_channel/chat_channel.member_invited", map[string]any{"user.target.email": "consultant@partner.example.org"}},
+		{"chat_message/chat_message.sent.direct", map[string]any{"user.target.email": "consultant@partner.example.org", "user.email": "it-admin@example.com"}},
+		{"recording/recording.completed", map[string]any{"zoom.recording.download_token": Redacted, "url.full": "https://example.zoom.us/rec/share/Zx8Yq?pwd=REDACTED"}},
+	}
+	for _, c := range cases {
+		t.Run(c.sample, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("..", "..", "testing", "webhook", c.sample+".json"))
+			require.NoError(t, err)
+			doc := document(t, p, raw)
+			flat := map[string]any{}
+			flatten("", doc, flat)
+			for k, want := range c.want {
+				if want == nil {
+					assert.NotContains(t, flat, k)
+					continue
+				}
+				assert.Equal(t, fmt.Sprint(want), fmt.Sprint(flat[k]), k)
+			}
+			related := fmt.Sprint(flat["related.user"])
+			for _, k := range []string{"user.id", "user.email", "user.target.email", "source.user.id"} {
+				if v, ok := flat[k]; ok {
+					assert.Contains(t, related, fmt.Sprint(v), "related.user holds %s", k)
+				}
+			}
+		})
+	}
+}
