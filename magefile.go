@@ -6,10 +6,13 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
+
+	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
 // Default is what a bare `go tool mage` runs.
@@ -59,4 +62,17 @@ func Fmt() error {
 		return fmt.Errorf("not gofmt-formatted (run gofmt -w):\n%s", out)
 	}
 	return nil
+}
+
+// Update regenerates fields.yml (from module/zoom/_meta/fields.yml and the
+// filesets' _meta/fields.yml) and modules.d/zoom.yml.disabled (from
+// module/zoom/_meta/config.yml). A test fails when they are stale.
+func Update() error {
+	if err := os.WriteFile("fields.yml", zoommodule.FieldsYAML(), 0o644); err != nil {
+		return err
+	}
+	if err := os.MkdirAll("modules.d", 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644)
 }

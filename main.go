@@ -11,6 +11,8 @@ import (
 	"github.com/elastic/beats/v7/filebeat/cmd"
 
 	"github.com/zoombeat/zoombeat/input"
+	_ "github.com/zoombeat/zoombeat/module/zoom"     // the zoom module's fields, for templates
+	_ "github.com/zoombeat/zoombeat/processors/zoom" // the zoom processor
 )
 
 func main() {

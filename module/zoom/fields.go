@@ -17,6 +17,8 @@ import (
 )
 
 var (
+	//go:embed _meta/config.yml
+	moduleConfig []byte
 	//go:embed _meta/fields.yml
 	moduleFields []byte
 	//go:embed webhook/_meta/fields.yml
@@ -53,6 +55,16 @@ func FieldsYAML() []byte {
 			b.WriteByte('\n')
 		}
 	}
+	return b.Bytes()
+}
+
+// ModulesDYAML returns modules.d/zoom.yml.disabled, the module's config that
+// `filebeat modules enable zoom` turns on.
+func ModulesDYAML() []byte {
+	var b bytes.Buffer
+	b.WriteString("# Module: zoom\n")
+	b.WriteString("# Docs: module/zoom/_meta/docs.md (generated from module/zoom/_meta/config.yml)\n\n")
+	b.Write(moduleConfig)
 	return b.Bytes()
 }
 

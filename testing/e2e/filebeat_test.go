@@ -81,13 +81,32 @@ func startFilebeat(t *testing.T, config string, env ...string) (*filebeat, strin
 	if err := os.WriteFile(filepath.Join(home, "filebeat.yml"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return startIn(t, home, env...)
+	return startIn(t, home, env)
 }
 
-func startIn(t *testing.T, home string, env ...string) (*filebeat, string) {
+// startWithModules runs the binary with the repository as path.home, so that
+// it finds module/zoom as an installed Filebeat finds its modules, and a
+// fresh directory for configuration, data and logs (config goes into its
+// filebeat.yml). It returns the process, its config directory and the URL.
+func startWithModules(t *testing.T, config string, env []string, args ...string) (*filebeat, string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args = append([]string{"--path.home", repoRoot(), "--path.config", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs")}, args...)
+	return startArgs(t, dir, env, args...)
+}
+
+func startIn(t *testing.T, home string, env []string) (*filebeat, string) {
+	t.Helper()
+	return startArgs(t, home, env, "--path.home", home)
+}
+
+func startArgs(t *testing.T, home string, env []string, args ...string) (*filebeat, string) {
 	t.Helper()
 	fb := &filebeat{t: t, home: home, done: make(chan struct{})}
-	fb.cmd = exec.Command(binary, "-e", "--path.home", home, "-c", filepath.Join(home, "filebeat.yml"))
+	fb.cmd = exec.Command(binary, append([]string{"-e", "-c", filepath.Join(home, "filebeat.yml")}, args...)...)
 	fb.cmd.Dir = home
 	fb.cmd.Env = append(os.Environ(), env...)
 	stderr, err := fb.cmd.StderrPipe()
@@ -161,7 +180,7 @@ func (fb *filebeat) stop() (int, time.Duration) {
 // docs returns every document the file output wrote, in order.
 func (fb *filebeat) docs() []map[string]any {
 	fb.t.Helper()
-	files, _ := filepath.Glob(filepath.Join(fb.home, "out", "*.ndjson"))
+	files, _ := filepath.Glob(filepath.Join(fb.home, "data", "out", "*.ndjson"))
 	var docs []map[string]any
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -205,7 +224,7 @@ queue.mem:
   flush.min_events: 512
   flush.timeout: 5ms
 output.file:
-  path: ${path.home}/out
+  path: ${path.data}/out
   filename: zoom
 logging.level: info
 `

@@ -232,15 +232,14 @@ logging.level: info
 }
 
 // TestShippedDefaultConfig runs the repository's filebeat.yml, as the
-// README's first command does, and posts the README's sample with zoomsend.
+// README's first command does (the zoom module, the file output under
+// path.data), and posts the README's sample with zoomsend's sender.
 func TestShippedDefaultConfig(t *testing.T) {
-	home := t.TempDir()
 	cfg, err := os.ReadFile(filepath.Join(repoRoot(), "filebeat.yml"))
 	require.NoError(t, err)
 	port := freePort(t)
-	cfg = bytes.Replace(cfg, []byte("listen_port: 8181"), []byte("listen_port: "+itoa(port)), 1)
-	require.NoError(t, os.WriteFile(filepath.Join(home, "filebeat.yml"), cfg, 0o600))
-	fb, url := startIn(t, home)
+	cfg = bytes.Replace(cfg, []byte("var.listen_port: 8181"), []byte("var.listen_port: "+itoa(port)), 1)
+	fb, url := startWithModules(t, string(cfg), nil)
 	assert.Equal(t, fmt.Sprintf("http://127.0.0.1:%d/zoom", port), url)
 
 	// Without ZOOM_SECRET_TOKEN the development secret applies.
@@ -249,10 +248,13 @@ func TestShippedDefaultConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.Status, "%s", resp.Body)
 
-	files, _ := filepath.Glob(filepath.Join(home, "data", "out", "zoom*.ndjson"))
-	require.Len(t, files, 1, "output.file under ./data/out")
+	files, _ := filepath.Glob(filepath.Join(fb.home, "data", "out", "zoom*.ndjson"))
+	require.Len(t, files, 1, "output.file under path.data/out")
 	b, _ := os.ReadFile(files[0])
-	assert.Contains(t, string(b), `"meeting.started"`)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	assert.Equal(t, "meeting.started", get(doc, "event.action"), "mapped by the module's zoom processor")
+	assert.Equal(t, "85746263467", get(doc, "zoom.meeting.id"))
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
 }
