@@ -29,18 +29,32 @@ func Test() error {
 	return sh.RunV("go", "test", "./...")
 }
 
-// Race runs the input packages' tests under the race detector.
+// Race runs the input and processor packages' tests under the race detector.
 func Race() error {
-	return sh.RunV("go", "test", "-race", "./input/...")
+	return sh.RunV("go", "test", "-race", "./input/...", "./processors/...")
 }
 
-// Fuzz explores the handler's fuzz target for a while (FUZZTIME, default 1m).
+// Bench runs the Go benchmarks (signature check, handler, processor by
+// family) with allocation counts.
+func Bench() error {
+	return sh.RunV("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./input/...", "./processors/...")
+}
+
+// Fuzz explores each fuzz target for a while (FUZZTIME each, default 1m).
 func Fuzz() error {
 	t := os.Getenv("FUZZTIME")
 	if t == "" {
 		t = "1m"
 	}
-	return sh.RunV("go", "test", "-run", "^$", "-fuzz", "^FuzzHandler$", "-fuzztime", t, "./input/webhook/")
+	for _, target := range []struct{ name, pkg string }{
+		{"FuzzHandler", "./input/webhook/"},
+		{"FuzzProcessor", "./processors/zoom/"},
+	} {
+		if err := sh.RunV("go", "test", "-run", "^$", "-fuzz", "^"+target.name+"$", "-fuzztime", t, target.pkg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Check runs the static checks: gofmt, go vet, and go.mod tidiness.

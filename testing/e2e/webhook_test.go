@@ -178,6 +178,8 @@ func TestWebhookOverHTTPS(t *testing.T) {
     ssl.enabled: true
     ssl.certificate: %s
     ssl.key: %s
+    processors:
+      - zoom: ~
 `, certFile, keyFile))+fileOutputConfig(), "ZOOM_SECRET_TOKEN="+secret)
 	require.True(t, strings.HasPrefix(url, "https://"), url)
 
@@ -189,7 +191,12 @@ func TestWebhookOverHTTPS(t *testing.T) {
 	resp, err = sender.Send(context.Background(), sample(t))
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status, "%s", resp.Body)
-	assert.Len(t, fb.docs(), 1)
+	require.Len(t, fb.docs(), 1)
+	// The bare input with the zoom processor added in one line.
+	doc := fb.docs()[0]
+	assert.Equal(t, "meeting.started", get(doc, "event.action"))
+	assert.Equal(t, "85746263467", get(doc, "zoom.meeting.id"))
+	assert.Nil(t, get(doc, "zoom.event"), "the raw body is replaced by the mapping")
 
 	_, err = http.Post(url, "application/json", bytes.NewReader(sample(t)))
 	assert.Error(t, err, "a client that does not trust the certificate cannot connect")

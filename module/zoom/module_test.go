@@ -1,0 +1,176 @@
+package zoom
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v2"
+
+	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
+	"github.com/elastic/beats/v7/filebeat/fileset"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/zoombeat/zoombeat/input/webhook"
+)
+
+// manifestVars returns the webhook fileset's vars with their defaults, as
+// Filebeat passes them to the input template.
+func manifestVars(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("webhook", "manifest.yml"))
+	require.NoError(t, err)
+	var m struct {
+		Var []struct {
+			Name    string `yaml:"name"`
+			Default any    `yaml:"default"`
+		} `yaml:"var"`
+		Input          string `yaml:"input"`
+		IngestPipeline string `yaml:"ingest_pipeline"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &m))
+	assert.Equal(t, "config/webhook.yml", m.Input)
+	assert.Equal(t, "ingest/pipeline.yml", m.IngestPipeline)
+	vars := map[string]any{"builtin": map[string]any{"prefix": "filebeat", "module": "zoom", "fileset": "webhook", "beatVersion": "9.3.0"}}
+	for _, v := range m.Var {
+		vars[v.Name] = toJSONish(v.Default)
+	}
+	return vars
+}
+
+// toJSONish turns yaml.v2's map[interface{}]interface{} into what Filebeat's
+// own config unpacking yields.
+func toJSONish(v any) any {
+	switch t := v.(type) {
+	case map[any]any:
+		out := map[string]any{}
+		for k, e := range t {
+			out[k.(string)] = toJSONish(e)
+		}
+		return out
+	case []any:
+		for i, e := range t {
+			t[i] = toJSONish(e)
+		}
+	}
+	return v
+}
+
+// renderInput renders config/webhook.yml with vars and builds the real input
+// from it, as Filebeat does when it loads the fileset.
+func renderInput(t *testing.T, vars map[string]any) (*conf.C, error) {
+	t.Helper()
+	tmpl, err := os.ReadFile(filepath.Join("webhook", "config", "webhook.yml"))
+	require.NoError(t, err)
+	out, err := fileset.ApplyTemplate(vars, string(tmpl), false)
+	require.NoError(t, err)
+	cfg, err := conf.NewConfigWithYAML([]byte(out), "webhook.yml")
+	require.NoError(t, err, "rendered config is not YAML:\n%s", out)
+	_, err = webhook.Plugin(logp.NewNopLogger()).Manager.(interface {
+		Create(*conf.C) (v2.Input, error)
+	}).Create(cfg)
+	return cfg, err
+}
+
+func TestInputTemplateWithDefaults(t *testing.T) {
+	vars := manifestVars(t)
+	_, err := renderInput(t, vars)
+	require.Error(t, err, "the default secret_token is empty")
+	assert.Contains(t, err.Error(), "secret_token is required")
+
+	vars["secret_token"] = "s3cr3t"
+	cfg, err := renderInput(t, vars)
+	require.NoError(t, err)
+	var got struct {
+		Type       string   `config:"type"`
+		Port       int      `config:"listen_port"`
+		Tags       []string `config:"tags"`
+		Processors []map[string]any
+	}
+	require.NoError(t, cfg.Unpack(&got))
+	assert.Equal(t, "zoom_webhook", got.Type)
+	assert.Equal(t, 8181, got.Port)
+	assert.Equal(t, []string{"zoom-webhook", "forwarded"}, got.Tags)
+	require.Len(t, got.Processors, 1)
+	assert.Contains(t, got.Processors[0], "zoom")
+}
+
+func TestInputTemplateWithEveryVar(t *testing.T) {
+	vars := manifestVars(t)
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	vars["listen_address"] = "0.0.0.0"
+	vars["listen_port"] = 9443
+	vars["url"] = "/hooks/zoom"
+	vars["secret_token"] = `we"ird:tok en`
+	vars["secret_header"] = "X-Zoom-Shared"
+	vars["secret_value"] = "v"
+	vars["ssl"] = map[string]any{"enabled": false, "certificate": cert, "key": key}
+	vars["include_headers"] = []any{"x-zm-trackingid"}
+	vars["preserve_original_event"] = true
+	vars["redact_secrets"] = false
+	vars["tags"] = []any{"zoom"}
+	cfg, err := renderInput(t, vars)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, cfg.Unpack(&got))
+	assert.Equal(t, `we"ird:tok en`, got["secret_token"], "the secret survives quoting")
+	assert.Equal(t, "/hooks/zoom", got["url"])
+	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "v"}, got["secret"])
+	assert.Equal(t, []any{"zoom", "preserve_original_event"}, got["tags"])
+	assert.Equal(t, false, got["publisher_pipeline"].(map[string]any)["disable_host"])
+	assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": false}}}, got["processors"])
+}
+
+func TestIngestPipeline(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("webhook", "ingest", "pipeline.yml"))
+	require.NoError(t, err)
+	var p struct {
+		Description string           `yaml:"description"`
+		Processors  []map[string]any `yaml:"processors"`
+		OnFailure   []map[string]any `yaml:"on_failure"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &p))
+	var kinds []string
+	for _, proc := range p.Processors {
+		for k := range proc {
+			kinds = append(kinds, k)
+		}
+	}
+	// Only what needs Elasticsearch; the mapping is the processor's.
+	assert.Equal(t, []string{"set", "geoip", "geoip", "rename", "rename", "remove"}, kinds)
+	assert.Equal(t, "event.ingested", p.Processors[0]["set"].(map[any]any)["field"])
+	assert.Equal(t, "source.ip", p.Processors[1]["geoip"].(map[any]any)["field"])
+	assert.Equal(t, "GeoLite2-ASN.mmdb", p.Processors[2]["geoip"].(map[any]any)["database_file"])
+	remove := p.Processors[5]["remove"].(map[any]any)
+	assert.Equal(t, "event.original", remove["field"])
+	assert.Contains(t, remove["if"], "preserve_original_event")
+	assert.NotEmpty(t, p.OnFailure)
+}
+
+// TestDocsSampleIsCurrent keeps the sample document in docs.md equal to its
+// golden file.
+func TestDocsSampleIsCurrent(t *testing.T) {
+	docs, err := os.ReadFile(filepath.Join("_meta", "docs.md"))
+	require.NoError(t, err)
+	m := regexp.MustCompile("(?s)```json\n(.*?)\n```").FindSubmatch(docs)
+	require.NotNil(t, m, "docs.md has a sample document")
+	golden, err := os.ReadFile(filepath.Join("..", "..", "testing", "webhook", "meeting", "meeting.participant_joined.expected.json"))
+	require.NoError(t, err)
+	var a, b any
+	require.NoError(t, json.Unmarshal(m[1], &a))
+	require.NoError(t, json.Unmarshal(golden, &b))
+	assert.Equal(t, b, a, "docs.md's sample differs from testing/webhook/meeting/meeting.participant_joined.expected.json")
+
+	// Every var of the manifest is documented.
+	for name := range manifestVars(t) {
+		if name != "builtin" {
+			assert.Contains(t, string(docs), "`"+name+"`", "docs.md does not document var %s", name)
+		}
+	}
+}
