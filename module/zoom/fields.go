@@ -106,13 +106,21 @@ func LoadSchema() (Schema, error) {
 			schemaErr = fmt.Errorf("parsing the zoom module's fields.yml: %w", schemaErr)
 			return
 		}
-		schema = Schema{}
-		schemaErr = schema.add("", fields)
+		schema, schemaErr = SchemaFrom(fields, true)
 	})
 	return schema, schemaErr
 }
 
-func (s Schema) add(prefix string, fields mapping.Fields) error {
+// SchemaFrom indexes libbeat field declarations by full path. With strict,
+// every field must have a description and none may be declared twice, as
+// holds for the zoom module's own fields; libbeat's whole set (ECS included)
+// is read without it.
+func SchemaFrom(fields mapping.Fields, strict bool) (Schema, error) {
+	s := Schema{}
+	return s, s.add("", fields, strict)
+}
+
+func (s Schema) add(prefix string, fields mapping.Fields, strict bool) error {
 	for _, f := range fields {
 		path := f.Name
 		if prefix != "" {
@@ -122,10 +130,10 @@ func (s Schema) add(prefix string, fields mapping.Fields) error {
 		if typ == "" {
 			typ = "keyword" // libbeat's default
 		}
-		if _, dup := s[path]; dup {
+		if _, dup := s[path]; dup && strict && s[path].Type != "group" {
 			return fmt.Errorf("field %s is declared twice", path)
 		}
-		if f.Description == "" {
+		if f.Description == "" && strict {
 			return fmt.Errorf("field %s has no description", path)
 		}
 		s[path] = Field{Path: path, Type: typ}
@@ -137,7 +145,7 @@ func (s Schema) add(prefix string, fields mapping.Fields) error {
 			}
 		}
 		if len(f.Fields) > 0 {
-			if err := s.add(path, f.Fields); err != nil {
+			if err := s.add(path, f.Fields, strict); err != nil {
 				return err
 			}
 		}

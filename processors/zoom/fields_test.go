@@ -27,29 +27,8 @@ func allFields(t *testing.T) zoommodule.Schema {
 	require.NoError(t, err)
 	fields, err := lbmapping.LoadFields(raw)
 	require.NoError(t, err)
-	s := zoommodule.Schema{}
-	var add func(prefix string, fs lbmapping.Fields)
-	add = func(prefix string, fs lbmapping.Fields) {
-		for _, f := range fs {
-			p := f.Name
-			if prefix != "" {
-				p = prefix + "." + f.Name
-			}
-			typ := f.Type
-			if typ == "" {
-				typ = "keyword"
-			}
-			for q := p; strings.Contains(q, "."); {
-				q = q[:strings.LastIndex(q, ".")]
-				if _, ok := s[q]; !ok {
-					s[q] = zoommodule.Field{Path: q, Type: "group"}
-				}
-			}
-			s[p] = zoommodule.Field{Path: p, Type: typ}
-			add(p, f.Fields)
-		}
-	}
-	add("", fields)
+	s, err := zoommodule.SchemaFrom(fields, false)
+	require.NoError(t, err)
 	return s
 }
 
