@@ -20,17 +20,6 @@ import (
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
-func moduleConfig(port int) string {
-	return fmt.Sprintf(`
-filebeat.modules:
-  - module: zoom
-    webhook:
-      enabled: true
-      var.listen_address: 127.0.0.1
-      var.listen_port: %d
-      var.secret_token: ${ZOOM_SECRET_TOKEN}
-`, port) + fileOutputConfig()
-}
 
 // receiptFields are the fields that the golden documents do not hold: when
 // the event was received, and what Filebeat adds about itself and the module
@@ -50,8 +39,18 @@ func isReceiptField(path string) bool {
 // the real binary running the zoom module, and compares what the file output
 // wrote with the golden documents, field by field.
 func TestModuleOutputMatchesGolden(t *testing.T) {
+	// As `filebeat --modules zoom` runs it: the module with its manifest
+	// defaults, vars set with -M (the secret from the environment).
 	port := freePort(t)
-	fb, url := startWithModules(t, moduleConfig(port), []string{"ZOOM_SECRET_TOKEN=" + secret})
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "modules.d"), 0o755))
+	shipped, err := os.ReadFile(filepath.Join(repoRoot(), "modules.d", "zoom.yml.disabled"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "modules.d", "zoom.yml.disabled"), shipped, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("filebeat.config.modules.path: ${path.config}/modules.d/*.yml\n"+fileOutputConfig()), 0o600))
+	fb, url := startArgs(t, dir, []string{"ZOOM_SECRET_TOKEN=" + secret},
+		"--path.home", repoRoot(), "--path.config", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs"),
+		"--modules", "zoom", "-M", "zoom.webhook.var.listen_address=127.0.0.1", "-M", "zoom.webhook.var.secret_token=${ZOOM_SECRET_TOKEN}", "-M", "zoom.webhook.var.listen_port="+itoa(port))
 	sender := &zoomsim.Sender{URL: url, Secret: secret}
 
 	samples, _ := filepath.Glob(filepath.Join(repoRoot(), "testing", "webhook", "*", "*.json"))
