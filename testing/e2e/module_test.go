@@ -20,7 +20,6 @@ import (
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
-
 // receiptFields are the fields that the golden documents do not hold: when
 // the event was received, and what Filebeat adds about itself and the module
 // (agent, host, input, fileset, service, tags, @metadata).
