@@ -10,10 +10,14 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/paths"
 
+	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
 )
 
 // Plugins is the beater.PluginFactory of the custom Filebeat.
 func Plugins(info beat.Info, log *logp.Logger, components statestore.States, path *paths.Path) []v2.Plugin {
-	return append(inputs.Init(info, log, components, path), webhook.Plugin(log))
+	return append(inputs.Init(info, log, components, path),
+		webhook.Plugin(log),
+		reports.Plugin(log, components),
+	)
 }

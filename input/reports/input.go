@@ -1,0 +1,256 @@
+// Package reports is the zoom_reports input: it polls Zoom's Reports API
+// (operation logs, sign-in/sign-out activity) with Server-to-Server OAuth,
+// and keeps a cursor per report and account in Filebeat's registry that
+// advances only for acknowledged events.
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/elastic/go-concert/ctxtool"
+
+	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
+	cursor "github.com/elastic/beats/v7/filebeat/input/v2/input-cursor"
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/feature"
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	"github.com/elastic/beats/v7/libbeat/statestore"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+)
+
+// Name is the input type.
+const Name = "zoom_reports"
+
+// Plugin registers the zoom_reports input.
+func Plugin(log *logp.Logger, store statestore.States) v2.Plugin {
+	return v2.Plugin{
+		Name:      Name,
+		Stability: feature.Beta,
+		Info:      "Zoom Reports API poller (operation logs, sign-in/sign-out activity)",
+		Manager: &cursor.InputManager{
+			Logger:     log,
+			StateStore: store,
+			Type:       Name,
+			Configure:  configure,
+		},
+	}
+}
+
+// source is one report of one account; its name keys the cursor.
+type source struct{ report, account string }
+
+func (s source) Name() string { return s.report + "::" + s.account }
+
+func configure(c *conf.C, _ *logp.Logger) ([]cursor.Source, cursor.Input, error) {
+	cfg := defaultConfig()
+	if err := c.Unpack(&cfg); err != nil {
+		return nil, nil, fmt.Errorf("%s input: %w", Name, err)
+	}
+	var sources []cursor.Source
+	for _, r := range cfg.Reports {
+		sources = append(sources, source{report: r, account: cfg.AccountID})
+	}
+	return sources, &input{cfg: cfg}, nil
+}
+
+type input struct {
+	cfg config
+}
+
+func (*input) Name() string { return Name }
+
+// Test gets a token: it proves the URL, TLS settings and credentials.
+func (in *input) Test(_ cursor.Source, ctx v2.TestContext) error {
+	hc, err := in.httpClient(ctx.Logger)
+	if err != nil {
+		return err
+	}
+	ts := in.tokenSource(hc, nil)
+	_, err = ts.Token(ctxtool.FromCanceller(ctx.Cancelation))
+	return err
+}
+
+func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tlsCfg, err := tlscommon.LoadTLSConfig(in.cfg.TLS, log)
+	if err != nil {
+		return nil, fmt.Errorf("ssl: %w", err)
+	}
+	if tlsCfg != nil {
+		host := ""
+		if u, err := url.Parse(in.cfg.APIURL); err == nil {
+			host = u.Hostname()
+		}
+		tr.TLSClientConfig = tlsCfg.BuildModuleClientConfig(host)
+	}
+	if in.cfg.ProxyURL != "" {
+		p, err := url.Parse(in.cfg.ProxyURL)
+		if err != nil {
+			return nil, fmt.Errorf("proxy_url: %w", err)
+		}
+		tr.Proxy = http.ProxyURL(p)
+	}
+	return &http.Client{Transport: tr, Timeout: in.cfg.Timeout}, nil
+}
+
+func (in *input) tokenSource(hc *http.Client, onRefresh func()) *tokenSource {
+	return &tokenSource{
+		client: hc, oauthURL: in.cfg.OAuthURL,
+		accountID: in.cfg.AccountID, clientID: in.cfg.ClientID, secret: in.cfg.ClientSecret,
+		now: time.Now, onRefresh: onRefresh,
+	}
+}
+
+// Run polls one report until Filebeat stops the input. Failures are logged,
+// reported as the input's status and retried at the next interval; they never
+// stop the input, nor the other report.
+func (in *input) Run(ctx v2.Context, src cursor.Source, cur cursor.Cursor, pub cursor.Publisher) error {
+	s := src.(source)
+	log := ctx.Logger.With("report", s.report)
+	m := newInputMetrics(ctx.MetricsRegistry)
+	hc, err := in.httpClient(log)
+	if err != nil {
+		return err
+	}
+	p := &poller{
+		cfg: in.cfg, src: s, pub: pub, metrics: m, log: log, now: time.Now,
+		api: &apiClient{
+			http: hc, baseURL: in.cfg.APIURL, cfg: in.cfg, metrics: m, log: log, sleep: sleepCtx,
+			tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
+		},
+	}
+	if err := cur.Unpack(&p.state); err != nil {
+		log.Errorf("Cannot read the %s cursor from the registry (%v); starting %v back", s.report, err, in.cfg.InitialInterval.D())
+	}
+	if p.state.Since == 0 {
+		p.state = state{Since: time.Now().Add(-in.cfg.InitialInterval.D()).UnixMilli()}
+		log.Infof("No cursor for report %s yet: reading from %s", s.report, p.state.since().Format(time.RFC3339))
+	} else {
+		log.Infof("Resuming report %s from %s (%d entries remembered)", s.report, p.state.since().Format(time.RFC3339), len(p.state.Seen))
+	}
+
+	runCtx := ctxtool.FromCanceller(ctx.Cancelation)
+	for {
+		err := p.poll(runCtx)
+		switch {
+		case runCtx.Err() != nil:
+			return nil
+		case err != nil:
+			m.pollErrors.Inc()
+			var oe *OAuthError
+			if errors.As(err, &oe) {
+				ctx.UpdateStatus(status.Failed, oe.Error())
+			} else {
+				ctx.UpdateStatus(status.Degraded, err.Error())
+			}
+			log.Errorf("Polling Zoom report %s failed: %v (next try in %v)", s.report, err, in.cfg.Interval.D())
+		default:
+			ctx.UpdateStatus(status.Running, "")
+		}
+		if sleepCtx(runCtx, in.cfg.Interval.D()) != nil {
+			return nil
+		}
+	}
+}
+
+// poller reads one report and publishes its new entries.
+type poller struct {
+	cfg     config
+	src     source
+	api     *apiClient
+	pub     cursor.Publisher
+	metrics *inputMetrics
+	log     *logp.Logger
+	now     func() time.Time
+	state   state
+}
+
+// poll reads every window from the cursor to today, page by page. The
+// cursor update rides on the last event published in each window, so it
+// reaches the registry only once all of the window's events are acknowledged.
+func (p *poller) poll(ctx context.Context) error {
+	from := p.state.since()
+	for _, w := range windows(from, p.now()) {
+		added := map[string]int64{}
+		var held *beat.Event
+		token := ""
+		for {
+			pg, err := p.api.getPage(ctx, p.src.report, w[0], w[1], token)
+			if err != nil {
+				if held != nil {
+					// What was read is published. Since stays (entries of the
+					// unread pages may be older than anything read), but the
+					// ids are remembered, so the retry does not repeat them.
+					next := p.state.remember(added)
+					if p.pub.Publish(*held, next) == nil {
+						p.metrics.published.Inc()
+						p.state = next
+					}
+				}
+				return err
+			}
+			p.metrics.pages.Inc()
+			for _, entry := range pg.Entries {
+				ev, id, t, ok := p.event(entry)
+				if !ok || p.state.published(id, t) {
+					p.metrics.skipped.Inc()
+					continue
+				}
+				if _, dup := added[id]; dup {
+					p.metrics.skipped.Inc()
+					continue
+				}
+				added[id] = t.UnixMilli()
+				if held != nil {
+					if err := p.pub.Publish(*held, nil); err != nil {
+						return err
+					}
+					p.metrics.published.Inc()
+				}
+				held = &ev
+			}
+			if token = pg.NextPageToken; token == "" {
+				break
+			}
+		}
+		if held == nil {
+			continue
+		}
+		next := p.state.advance(added, p.cfg.LateWindow.D())
+		if err := p.pub.Publish(*held, next); err != nil {
+			return err
+		}
+		p.metrics.published.Inc()
+		p.state = next
+		p.metrics.cursor.Set(next.since().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// event turns a report entry into the event the zoom processor maps.
+func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time, bool) {
+	id := entryID(p.src.account, p.src.report, entry)
+	ts, _ := entry["time"].(string)
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		p.log.Warnf("Report %s entry %s has no valid time (%q); published with the time of reading", p.src.report, id, ts)
+		t = p.now()
+	}
+	p.metrics.lastEntry.Set(t.UTC().Format(time.RFC3339))
+	return beat.Event{
+		Timestamp: t,
+		Meta:      mapstr.M{"_id": id},
+		Fields: mapstr.M{
+			"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
+			"event": mapstr.M{"id": id},
+		},
+	}, id, t, true
+}
