@@ -23,6 +23,10 @@ var (
 	moduleFields []byte
 	//go:embed webhook/_meta/fields.yml
 	webhookFields []byte
+	//go:embed operationlogs/_meta/fields.yml
+	operationLogsFields []byte
+	//go:embed activities/_meta/fields.yml
+	activitiesFields []byte
 )
 
 // filesetFields are the filesets' field lists, in the order they are combined.
@@ -31,6 +35,8 @@ var filesetFields = []struct {
 	fields []byte
 }{
 	{"webhook", webhookFields},
+	{"operationlogs", operationLogsFields},
+	{"activities", activitiesFields},
 }
 
 // zoomGroupIndent is the indentation of the entries of the `zoom` group in

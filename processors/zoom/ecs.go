@@ -191,14 +191,20 @@ func (m *mapping) ecs(name, family string) {
 	if !target.empty() {
 		m.setPerson("user.target", target, related)
 	}
-	if len(related) > 0 {
-		list := make([]string, 0, len(related))
-		for v := range related {
-			list = append(list, v)
-		}
-		sort.Strings(list)
-		m.set("related.user", list)
+	m.setRelated(related)
+}
+
+// setRelated writes related.user, sorted, once for the document.
+func (m *mapping) setRelated(related map[string]bool) {
+	if len(related) == 0 {
+		return
 	}
+	list := make([]string, 0, len(related))
+	for v := range related {
+		list = append(list, v)
+	}
+	sort.Strings(list)
+	m.set("related.user", list)
 }
 
 func (m *mapping) raw(path string) any {

@@ -33,6 +33,7 @@ var payloadRenames = map[string]string{
 	"timestamp":  "zoom.timestamp",
 	"date_time":  "zoom.timestamp",
 	"old_object": "zoom.old_values",
+	"operation":  "zoom.scope", // zoom.operation holds operation log entries
 }
 
 // mapping turns one Zoom notification into the fields of one document.

@@ -31,10 +31,11 @@ func init() {
 }
 
 type processor struct {
-	cfg      config
-	schema   zoommodule.Schema
-	taxonomy Taxonomy
-	now      func() time.Time
+	cfg        config
+	schema     zoommodule.Schema
+	taxonomy   Taxonomy // webhook event names
+	operations Taxonomy // operation log category types and actions
+	now        func() time.Time
 }
 
 // New builds the processor from its configuration.
@@ -55,7 +56,11 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, now: time.Now}, nil
+	operations, err := LoadOperationTaxonomy()
+	if err != nil {
+		return nil, err
+	}
+	return &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, operations: operations, now: time.Now}, nil
 }
 
 func (p *processor) String() string {
@@ -76,6 +81,11 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	if !ok {
 		return ev, nil
 	}
+	if report, ok := body["report"].(string); ok && (report == reportOperationLogs || report == reportActivities) {
+		_ = ev.Fields.Delete(p.cfg.Field)
+		p.mapReport(ev, report, body)
+		return ev, nil
+	}
 	name, ok := body["event"].(string)
 	if !ok || name == "" {
 		return ev, nil // not a notification (or already mapped)
@@ -89,28 +99,9 @@ func (p *processor) mapNotification(ev *beat.Event, name string, body map[string
 	family, _, _ := strings.Cut(name, ".")
 	m := &mapping{schema: p.schema, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
 
-	created := ev.Timestamp // the input stamps the time of receipt
-	if v, err := ev.Fields.GetValue("event.created"); err == nil {
-		if t, ok := v.(time.Time); ok {
-			created = t
-		}
-	}
-	if created.IsZero() {
-		created = p.now()
-	}
-	m.set("event.kind", "event")
-	m.set("event.module", "zoom")
-	m.set("event.dataset", "zoom.webhook")
-	m.set("event.action", name)
-	m.set("event.created", created)
-	if c, ok := p.taxonomy.Lookup(name); ok {
-		m.set("event.category", c.Category)
-		m.set("event.type", c.Type)
-		m.set("event.outcome", c.Outcome)
-	}
-	m.set("observer.vendor", "Zoom")
+	p.common(m, ev, "zoom.webhook", name, p.taxonomy, name)
 	m.set("observer.product", "Webhook")
-	m.set("ecs.version", ECSVersion)
+	created, _ := m.time("event.created")
 
 	ev.Timestamp = created
 	if ts, ok := body["event_ts"]; ok {

@@ -10,8 +10,12 @@ import (
 	"gopkg.in/yaml.v2"
 )
 
-//go:embed events.yml
-var eventsYAML []byte
+var (
+	//go:embed events.yml
+	eventsYAML []byte
+	//go:embed operations.yml
+	operationsYAML []byte
+)
 
 // Category is the ECS categorisation of one Zoom event name.
 type Category struct {
@@ -23,11 +27,20 @@ type Category struct {
 // Taxonomy maps Zoom event names (or "*.suffix" patterns) to ECS categories.
 type Taxonomy map[string]Category
 
-// LoadTaxonomy parses events.yml and checks every entry against ECS.
-func LoadTaxonomy() (Taxonomy, error) {
+// LoadTaxonomy parses events.yml (webhook event names) and checks every
+// entry against ECS.
+func LoadTaxonomy() (Taxonomy, error) { return loadTaxonomy("events.yml", eventsYAML) }
+
+// LoadOperationTaxonomy parses operations.yml (operation log
+// "<category_type>.<action>" keys) and checks every entry against ECS.
+func LoadOperationTaxonomy() (Taxonomy, error) {
+	return loadTaxonomy("operations.yml", operationsYAML)
+}
+
+func loadTaxonomy(name string, data []byte) (Taxonomy, error) {
 	var t Taxonomy
-	if err := yaml.UnmarshalStrict(eventsYAML, &t); err != nil {
-		return nil, fmt.Errorf("events.yml: %w", err)
+	if err := yaml.UnmarshalStrict(data, &t); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var errs []string
 	for name, c := range t {
@@ -37,22 +50,26 @@ func LoadTaxonomy() (Taxonomy, error) {
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
-		return nil, fmt.Errorf("events.yml is not ECS-legal: %s", strings.Join(errs, "; "))
+		return nil, fmt.Errorf("%s is not ECS-legal: %s", name, strings.Join(errs, "; "))
 	}
 	return t, nil
 }
 
-// Lookup returns the category of an event name: the exact entry, or the
-// "*.suffix" one.
+// Lookup returns the category of a name "prefix.suffix": the exact entry,
+// else "prefix.*", else "*.suffix".
 func (t Taxonomy) Lookup(name string) (Category, bool) {
 	if c, ok := t[name]; ok {
 		return c, true
 	}
-	if _, suffix, ok := strings.Cut(name, "."); ok {
-		c, ok := t["*."+suffix]
-		return c, ok
+	prefix, suffix, ok := strings.Cut(name, ".")
+	if !ok {
+		return Category{}, false
 	}
-	return Category{}, false
+	if c, ok := t[prefix+".*"]; ok {
+		return c, true
+	}
+	c, ok := t["*."+suffix]
+	return c, ok
 }
 
 // ecsTypesByCategory are the event.type values ECS expects with each

@@ -1,0 +1,159 @@
+package zoom
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+)
+
+// Report names, as the zoom_reports input tags its events.
+const (
+	reportOperationLogs = "operationlogs"
+	reportActivities    = "activities"
+)
+
+// mapReport maps one report entry published by the zoom_reports input:
+// zoom = {report, account_id, entry}.
+func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
+	m := &mapping{schema: p.schema, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+	entry, ok := asMap(body["entry"])
+	if !ok {
+		m.fail("zoom", "entry", body["entry"], fmt.Errorf("entry is %s, not an object", kind(body["entry"])))
+		entry = map[string]any{}
+	}
+	m.place(m.fields, "zoom.account_id", "zoom.account_id", "account_id", body["account_id"])
+	related := map[string]bool{}
+
+	switch report {
+	case reportOperationLogs:
+		catType, _ := toKeyword(entry["category_type"])
+		action, _ := toKeyword(entry["action"])
+		p.common(m, ev, "zoom.operationlogs", snake(catType)+"."+snake(action), p.operations, catType+"."+action)
+		m.set("observer.product", "Operation Logs")
+		for k, v := range entry {
+			switch k {
+			case "operator":
+				m.place(m.fields, "zoom.operator", "zoom.operator", "entry."+k, v)
+			case "operation_detail":
+				text, _ := toKeyword(v)
+				m.set("message", text)
+				m.operationDetail(parseOperationDetail(text), catType, related)
+			default:
+				m.place(m.fields, "zoom.operation."+k, "zoom.operation."+k, "entry."+k, v)
+			}
+		}
+		op := m.str("zoom.operator")
+		if strings.Contains(op, "@") {
+			m.setPerson("user", person{email: op}, related)
+		} else if op != "" {
+			m.setPerson("user", person{name: op}, related)
+		}
+
+	case reportActivities:
+		typ, _ := toKeyword(entry["type"])
+		action := "user." + map[string]string{"sign_in": "signed_in", "sign_out": "signed_out"}[snake(typ)]
+		if action == "user." {
+			action = "user." + snake(typ)
+		}
+		p.common(m, ev, "zoom.activities", action, p.taxonomy, action)
+		m.set("observer.product", "Sign In/Sign Out Activity")
+		for k, v := range entry {
+			m.place(m.fields, "zoom.activity."+k, "zoom.activity."+k, "entry."+k, v)
+		}
+		m.setPerson("user", person{email: m.str("zoom.activity.email")}, related)
+		if ip := m.str("zoom.activity.ip_address"); ip != "" {
+			if _, err := netip.ParseAddr(ip); err == nil {
+				m.set("source.ip", ip)
+				m.set("related.ip", []string{ip})
+			}
+		}
+		m.set("user_agent.name", m.str("zoom.activity.client_type"))
+		if v := m.str("zoom.activity.version"); v != "" && v != "-" {
+			m.set("user_agent.version", v)
+		}
+	}
+	if t, ok := m.time("zoom." + map[string]string{reportOperationLogs: "operation", reportActivities: "activity"}[report] + ".time"); ok {
+		ev.Timestamp = t
+	}
+	m.setRelated(related)
+	m.finish()
+}
+
+// common sets the fields every zoom document has. event.created is the time
+// of receipt, which the inputs stamp.
+func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, tax Taxonomy, key string) {
+	created := ev.Timestamp
+	if v, err := ev.Fields.GetValue("event.created"); err == nil {
+		if t, ok := v.(time.Time); ok {
+			created = t
+		}
+	}
+	if created.IsZero() {
+		created = p.now()
+	}
+	m.set("event.kind", "event")
+	m.set("event.module", "zoom")
+	m.set("event.dataset", dataset)
+	m.set("event.action", action)
+	m.set("event.created", created)
+	if c, ok := tax.Lookup(key); ok {
+		m.set("event.category", c.Category)
+		m.set("event.type", c.Type)
+		m.set("event.outcome", c.Outcome)
+	}
+	m.set("observer.vendor", "Zoom")
+	m.set("ecs.version", ECSVersion)
+}
+
+// operationDetail places what the parser found: the target user, the changed
+// values, the named properties and any JSON.
+func (m *mapping) operationDetail(d operationDetail, categoryType string, related map[string]bool) {
+	m.set("zoom.operation.target", d.Target)
+	for _, e := range d.Emails {
+		related[e] = true
+	}
+	isUserOp := strings.EqualFold(categoryType, "User") || strings.EqualFold(categoryType, "Role")
+	if isUserOp {
+		target := person{}
+		if emailRE.MatchString(d.Target) {
+			target.email = emailRE.FindString(d.Target)
+		} else if len(d.Emails) > 0 {
+			target.email = d.Emails[0]
+		}
+		if target.email == "" && d.Target != "" {
+			target.name = d.Target
+		}
+		if !target.empty() {
+			m.setPerson("user.target", target, related)
+		}
+		if e := d.value("email"); emailRE.MatchString(e) {
+			m.setPerson("user.changes", person{email: e}, related)
+		}
+	}
+	m.set("zoom.operation.user_type", d.value("user_type", "type"))
+	m.set("zoom.operation.department", d.value("dept", "department"))
+	m.set("zoom.operation.role", d.value("role", "user_role"))
+	if strings.EqualFold(categoryType, "Zoom Rooms") {
+		m.set("zoom.operation.room_name", firstNonEmpty(d.value("room_name", "room"), d.Target))
+	}
+	if len(d.Fields) > 0 {
+		fields := map[string]any{}
+		for k, v := range d.Fields {
+			fields[k] = v
+		}
+		m.set("zoom.operation.details", m.keep("details", fields))
+	}
+	if len(d.Changes) > 0 {
+		changes := map[string]any{}
+		for k, c := range d.Changes {
+			changes[k] = map[string]any{"from": c[0], "to": c[1]}
+		}
+		m.set("zoom.operation.changes", m.keep("changes", changes))
+	}
+	if d.JSON != nil {
+		m.set("zoom.operation.detail_json", m.keep("detail_json", d.JSON))
+	}
+}
