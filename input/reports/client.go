@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/zoombeat/zoombeat/input/jsonutil"
 )
 
 // apiClient calls Zoom's Reports API: bearer tokens from tokens, one new
@@ -68,10 +69,17 @@ func (c *apiClient) getPage(ctx context.Context, report string, from, to time.Ti
 		_ = json.Unmarshal(t, &p.NextPageToken)
 	}
 	if list, ok := raw[spec.listKey]; ok && string(list) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(list))
-		dec.UseNumber()
-		if err := dec.Decode(&p.Entries); err != nil {
-			return nil, fmt.Errorf("%s: %q is not a list of objects: %w", spec.path, spec.listKey, err)
+		v, err := jsonutil.DecodeObject(list)
+		items, isList := v.([]any)
+		if err != nil || !isList {
+			return nil, fmt.Errorf("%s: %q is not a list", spec.path, spec.listKey)
+		}
+		for _, it := range items {
+			entry, ok := it.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: %q holds %T, not objects", spec.path, spec.listKey, it)
+			}
+			p.Entries = append(p.Entries, entry)
 		}
 	}
 	return p, nil

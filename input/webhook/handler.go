@@ -18,6 +18,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/zoombeat/zoombeat/input/jsonutil"
 )
 
 const eventURLValidation = "endpoint.url_validation"
@@ -214,17 +216,15 @@ func (h *handler) authenticate(hdr http.Header, raw []byte) error {
 
 // DecodeNotification parses a Zoom notification: one JSON object with an
 // "event" string, which it returns with the event name. Numbers stay exact (a
-// 64-bit meeting id must not become a float), see normalizeNumbers. Errors
+// 64-bit meeting id must not become a float), see jsonutil.DecodeObject. Errors
 // carry the HTTP status that answers them.
 func DecodeNotification(raw []byte) (map[string]any, string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, "", errorf(http.StatusBadRequest, "body is not valid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	v, err := jsonutil.DecodeObject(raw)
+	switch {
+	case errors.Is(err, jsonutil.ErrTrailingData):
 		return nil, "", errorf(http.StatusBadRequest, "body has data after the JSON object")
+	case err != nil:
+		return nil, "", errorf(http.StatusBadRequest, "body is not valid JSON: %v", err)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -234,7 +234,6 @@ func DecodeNotification(raw []byte) (map[string]any, string, error) {
 	if !ok || name == "" {
 		return nil, "", errorf(http.StatusBadRequest, `body has no "event" string naming the Zoom event`)
 	}
-	normalizeNumbers(obj)
 	return obj, name, nil
 }
 
@@ -244,7 +243,7 @@ func jsonKind(v any) string {
 		return "array"
 	case string:
 		return "string"
-	case json.Number:
+	case int64, float64:
 		return "number"
 	case bool:
 		return "boolean"
@@ -252,30 +251,6 @@ func jsonKind(v any) string {
 		return "null"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// normalizeNumbers replaces json.Number values in place: integers that fit
-// int64 become int64 (exact), other numbers float64.
-func normalizeNumbers(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normalizeNumbers(e)
-		}
-	case []any:
-		for i, e := range t {
-			t[i] = normalizeNumbers(e)
-		}
-	case json.Number:
-		if i, err := t.Int64(); err == nil {
-			return i
-		}
-		if f, err := t.Float64(); err == nil {
-			return f
-		}
-		return t.String()
-	}
-	return v
 }
 
 // answerChallenge answers endpoint.url_validation; nothing is published.
