@@ -49,6 +49,7 @@ func Fuzz() error {
 	for _, target := range []struct{ name, pkg string }{
 		{"FuzzHandler", "./input/webhook/"},
 		{"FuzzProcessor", "./processors/zoom/"},
+		{"FuzzOperationDetail", "./processors/zoom/"},
 	} {
 		if err := sh.RunV("go", "test", "-run", "^$", "-fuzz", "^"+target.name+"$", "-fuzztime", t, target.pkg); err != nil {
 			return err

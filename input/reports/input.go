@@ -250,7 +250,7 @@ func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time, boo
 		Meta:      mapstr.M{"_id": id},
 		Fields: mapstr.M{
 			"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
-			"event": mapstr.M{"id": id},
+			"event": mapstr.M{"id": id, "created": p.now()},
 		},
 	}, id, t, true
 }

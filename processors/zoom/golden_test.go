@@ -11,8 +11,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden documents under testing/webhook")
 
-// TestGolden maps every sample notification and compares the document with
-// its golden file (<sample>.expected.json). Regenerate with
+// TestGolden maps every sample (webhook notifications and report entries)
+// and compares the document with its golden file (<sample>.expected.json). Regenerate with
 // `go test ./processors/zoom -run TestGolden -update` and review the diff.
 func TestGolden(t *testing.T) {
 	p := mustProcessor(t, nil)

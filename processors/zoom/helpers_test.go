@@ -14,6 +14,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
+	"github.com/zoombeat/zoombeat/input/jsonutil"
 	"github.com/zoombeat/zoombeat/input/webhook"
 )
 
@@ -26,12 +27,18 @@ type payload struct {
 	raw  []byte
 }
 
-// payloads returns every sample notification under testing/webhook.
+// payloads returns every sample: the webhook notifications under
+// testing/webhook and the report entries (as the zoom_reports input publishes
+// them) under testing/reports.
 func payloads(t testing.TB) []payload {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testing", "webhook", "*", "*.json"))
-	if err != nil {
-		t.Fatal(err)
+	var paths []string
+	for _, dir := range []string{"webhook", "reports"} {
+		p, err := filepath.Glob(filepath.Join("..", "..", "testing", dir, "*", "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p...)
 	}
 	var out []payload
 	for _, p := range paths {
@@ -51,9 +58,21 @@ func payloads(t testing.TB) []payload {
 	return out
 }
 
-// inputEvent builds the event that the zoom_webhook input publishes for raw.
+// inputEvent builds the event that the zoom_webhook input (or, for a report
+// sample, the zoom_reports input) publishes for raw.
 func inputEvent(t testing.TB, raw []byte) *beat.Event {
 	t.Helper()
+	if v, err := jsonutil.DecodeObject(raw); err == nil {
+		if obj, ok := v.(map[string]any); ok && obj["report"] != nil {
+			return &beat.Event{
+				Timestamp: receivedAt,
+				Fields: mapstr.M{
+					"zoom":  mapstr.M(obj),
+					"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": receivedAt},
+				},
+			}
+		}
+	}
 	body, _, err := webhook.DecodeNotification(raw)
 	if err != nil {
 		t.Fatalf("sample is not a valid notification: %v", err)

@@ -92,6 +92,9 @@ func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
 	case "flattened":
 		_, _ = dst.Put(rel, m.keep(lastKey(path), v))
 	default:
+		if s, ok := v.(string); ok && s == "" && !isKeywordType(f.Type) {
+			return // Zoom sends "" for "no value" (a recording not yet ended, an unknown IP)
+		}
 		cv, err := m.coerce(f.Type, lastKey(path), v)
 		if err != nil {
 			m.fail(path, src, v, err)
@@ -99,6 +102,14 @@ func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
 		}
 		_, _ = dst.Put(rel, cv)
 	}
+}
+
+func isKeywordType(typ string) bool {
+	switch typ {
+	case "keyword", "text", "match_only_text", "wildcard", "constant_keyword":
+		return true
+	}
+	return false
 }
 
 // keep returns a value kept whole, with secrets masked when redacting.
@@ -122,8 +133,8 @@ func (m *mapping) coerce(typ, key string, v any) (any, error) {
 		}
 		return out, nil
 	}
-	switch typ {
-	case "keyword", "text", "match_only_text", "wildcard", "constant_keyword":
+	switch {
+	case isKeywordType(typ):
 		s, err := toKeyword(v)
 		if err != nil {
 			return nil, err
@@ -135,18 +146,18 @@ func (m *mapping) coerce(typ, key string, v any) (any, error) {
 			s = redactURL(s)
 		}
 		return s, nil
-	case "long", "integer", "short", "byte":
+	case typ == "long" || typ == "integer" || typ == "short" || typ == "byte":
 		return toLong(v)
-	case "float", "double", "scaled_float", "half_float":
+	case typ == "float" || typ == "double" || typ == "scaled_float" || typ == "half_float":
 		if f, ok := number(v); ok {
 			return f, nil
 		}
 		return nil, fmt.Errorf("is %s, not a number", describe(v))
-	case "boolean":
+	case typ == "boolean":
 		return toBool(v)
-	case "date":
+	case typ == "date":
 		return toTime(v)
-	case "ip":
+	case typ == "ip":
 		return toIP(v)
 	}
 	return v, nil

@@ -34,10 +34,13 @@ func TestEveryLeafLands(t *testing.T) {
 			leaves := map[string]any{}
 			flatten("", body, leaves)
 			for path, v := range leaves {
-				if v == nil {
+				if v == nil || path == "report" { // report: the input's tag, not Zoom's data
 					continue
 				}
 				for _, s := range scalarsOf(v) {
+					if s == "" {
+						continue // "" is Zoom's "no value"; typed fields drop it
+					}
 					want := expectedForms(lastKey(path), s)
 					found := false
 					for _, w := range want {

@@ -1,0 +1,84 @@
+package zoom
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestParseOperationDetail(t *testing.T) {
+	cases := []struct {
+		text string
+		want operationDetail
+	}{
+		{"Add User jdoe@example.com  - User Type: Basic - Dept: ", operationDetail{
+			Head: "Add User jdoe@example.com", Target: "jdoe@example.com", Emails: []string{"jdoe@example.com"},
+			Fields: map[string]string{"user_type": "Basic", "dept": ""}}},
+		{"Update User jdoe@example.com  - User Type: from Basic to Licensed", operationDetail{
+			Head: "Update User jdoe@example.com", Target: "jdoe@example.com", Emails: []string{"jdoe@example.com"},
+			Changes: map[string][2]string{"user_type": {"Basic", "Licensed"}}}},
+		{"Delete User sgone@example.com", operationDetail{
+			Head: "Delete User sgone@example.com", Target: "sgone@example.com", Emails: []string{"sgone@example.com"}}},
+		{"Add Zoom Room HQ-4F Boardroom - Location: HQ > Floor 4", operationDetail{
+			Head: "Add Zoom Room HQ-4F Boardroom", Target: "HQ-4F Boardroom",
+			Fields: map[string]string{"location": "HQ > Floor 4"}}},
+		{`Update Account Settings {"security":{"sign_in_with_two_factor_auth":false}}`, operationDetail{
+			Head: "Update Account Settings", Target: "",
+			JSON: map[string]any{"security": map[string]any{"sign_in_with_two_factor_auth": false}}}},
+		{"Update SSO Configuration - Sign-in page URL: from https://a.example.com/x to https://b.example.com/y", operationDetail{
+			Head: "Update SSO Configuration", Target: "",
+			Changes: map[string][2]string{"sign_in_page_url": {"https://a.example.com/x", "https://b.example.com/y"}}}},
+		{"Directory sync finished with 3 warnings", operationDetail{Head: "Directory sync finished with 3 warnings"}},
+		{"Update Meeting 123 {broken json - Topic: x", operationDetail{Head: "Update Meeting 123 {broken json", Target: "123 {broken json",
+			Fields: map[string]string{"topic": "x"}}},
+		{"", operationDetail{}},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			assert.Equal(t, c.want, parseOperationDetail(c.text))
+		})
+	}
+}
+
+func TestOperationDetailValue(t *testing.T) {
+	d := parseOperationDetail("Update User a@example.com - Role: from Member to Admin - Dept: Sales")
+	assert.Equal(t, "Admin", d.value("role"), "the new value of a change")
+	assert.Equal(t, "Sales", d.value("dept", "department"))
+	assert.Equal(t, "", d.value("user_type"))
+}
+
+// FuzzOperationDetail feeds the parser arbitrary text: it never panics, the
+// head is a part of the text, and every email it reports is in the text.
+func FuzzOperationDetail(f *testing.F) {
+	for _, s := range []string{
+		"Add User jdoe@example.com  - User Type: Basic - Dept: ",
+		"Update User a@b.co - Email: from a@b.co to c@d.co",
+		`Update Account Settings {"a":{"b":[1,2,{"c":null}]}} - X: from 1 to 2`,
+		"Assign Role Admin - Members: x@y.zz, z@y.zz - Role: from Member to Admin",
+		" - : - :: from  to ",
+		"{", "{}", `{"a":1}{"b":2}`, "from a to b", "Add Zoom Room ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		d := parseOperationDetail(text)
+		if !utf8.ValidString(text) {
+			return
+		}
+		for _, e := range d.Emails {
+			if !strings.Contains(text, e) {
+				t.Fatalf("email %q is not in the text", e)
+			}
+		}
+		if d.Target != "" && !strings.Contains(d.Head, d.Target) {
+			t.Fatalf("target %q is not in the head %q", d.Target, d.Head)
+		}
+		for k := range d.Fields {
+			if k == "" {
+				t.Fatal("empty field key")
+			}
+		}
+	})
+}
