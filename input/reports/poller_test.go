@@ -1,0 +1,232 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/logp/logptest"
+
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+// fakePublisher stands in for input-cursor's publisher: it records events
+// and keeps the last cursor update, as the registry would once acked.
+type fakePublisher struct {
+	mu      sync.Mutex
+	events  []beat.Event
+	updates int
+	cursor  state
+}
+
+func (p *fakePublisher) Publish(ev beat.Event, update any) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, ev)
+	if update != nil {
+		p.updates++
+		p.cursor = update.(state)
+	}
+	return nil
+}
+
+func (p *fakePublisher) ids() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string]int{}
+	for _, e := range p.events {
+		out[e.Meta["_id"].(string)]++
+	}
+	return out
+}
+
+type rig struct {
+	t      *testing.T
+	server *zoomsim.ReportServer
+	cfg    config
+	pub    *fakePublisher
+	sleeps []time.Duration
+}
+
+func newRig(t *testing.T) *rig {
+	s := zoomsim.NewReportServer("acct", "cid", "csecret")
+	t.Cleanup(s.Close)
+	now := time.Now()
+	ops, err := zoomsim.SampleEntries(filepath.Join("..", "..", "testing", "reports", "operationlogs"), now.Add(-time.Hour), 4*24*time.Hour)
+	require.NoError(t, err)
+	s.AddOperationLogs(ops...)
+	acts, err := zoomsim.SampleEntries(filepath.Join("..", "..", "testing", "reports", "activities"), now.Add(-time.Hour), 3*24*time.Hour)
+	require.NoError(t, err)
+	s.AddActivities(acts...)
+
+	cfg := defaultConfig()
+	cfg.AccountID, cfg.ClientID, cfg.ClientSecret = "acct", "cid", "csecret"
+	cfg.APIURL, cfg.OAuthURL = s.URL()+"/v2", s.URL()+"/oauth/token"
+	cfg.PageSize = 4
+	return &rig{t: t, server: s, cfg: cfg, pub: &fakePublisher{}}
+}
+
+// poller builds a poller for report resuming from st, as Run does.
+func (r *rig) poller(report string, st state) *poller {
+	log := logptest.NewTestingLogger(r.t, "")
+	m := newInputMetrics(nil)
+	in := &input{cfg: r.cfg}
+	hc, err := in.httpClient(log)
+	require.NoError(r.t, err)
+	if st.Since == 0 {
+		st = state{Since: time.Now().Add(-r.cfg.InitialInterval.D()).UnixMilli()}
+	}
+	return &poller{
+		cfg: r.cfg, src: source{report: report, account: "acct"}, pub: r.pub, metrics: m, log: log, now: time.Now, state: st,
+		api: &apiClient{http: hc, baseURL: r.cfg.APIURL, cfg: r.cfg, metrics: m, log: log,
+			tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
+			sleep: func(ctx context.Context, d time.Duration) error {
+				r.sleeps = append(r.sleeps, d)
+				return ctx.Err()
+			}},
+	}
+}
+
+func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
+	r := newRig(t)
+	p := r.poller(ReportOperationLogs, state{})
+	require.NoError(t, p.poll(context.Background()))
+	ids := r.pub.ids()
+	assert.Len(t, ids, 15, "every sample entry, once")
+	for id, n := range ids {
+		assert.Equal(t, 1, n, id)
+	}
+	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/operationlogs", 200), 4, "15 entries in pages of 4")
+	assert.EqualValues(t, 15, p.metrics.published.Get())
+	assert.Equal(t, 1, r.server.TokenRequests(), "one token, reused")
+
+	// The next poll re-reads today and publishes nothing.
+	require.NoError(t, p.poll(context.Background()))
+	assert.Len(t, r.pub.events, 15)
+	assert.Positive(t, p.metrics.skipped.Get())
+
+	// An entry appearing today, even with a time before the newest one
+	// already published (late arrival within late_window), comes once.
+	r.server.AddOperationLogs(map[string]any{"time": time.Now().Add(-90 * time.Minute).UTC().Format(time.RFC3339),
+		"operator": "late@example.com", "category_type": "User", "action": "Add", "operation_detail": "Add User new@example.com"})
+	require.NoError(t, p.poll(context.Background()))
+	require.NoError(t, p.poll(context.Background()))
+	assert.Len(t, r.pub.events, 16)
+
+	// A restart resumes from the acknowledged cursor: nothing again.
+	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
+	require.NoError(t, restarted.poll(context.Background()))
+	assert.Len(t, r.pub.events, 16)
+}
+
+func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {
+	r := newRig(t)
+	r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 2, "3")
+	r.server.Fail("/v2/report/activities", http.StatusServiceUnavailable, 2, "")
+	p := r.poller(ReportActivities, state{})
+	require.NoError(t, p.poll(context.Background()))
+	assert.Len(t, r.pub.ids(), 5)
+	assert.EqualValues(t, 2, p.metrics.rateLimitWaits.Get())
+	assert.EqualValues(t, 2, p.metrics.retries.Get())
+	assert.Equal(t, 3*time.Second, r.sleeps[0], "waits as Retry-After says")
+	assert.Equal(t, 3*time.Second, r.sleeps[1])
+	for _, d := range r.sleeps[2:] {
+		assert.LessOrEqual(t, d, r.cfg.Retry.WaitMax)
+	}
+}
+
+func TestPollGivesUpAfterMaxAttemptsAndTheOtherReportGoesOn(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Retry.MaxAttempts = 3
+	r.server.Fail("/v2/report/operationlogs", http.StatusInternalServerError, 100, "")
+	ops := r.poller(ReportOperationLogs, state{})
+	err := ops.poll(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "failed 3 times")
+	assert.Contains(t, err.Error(), "HTTP 500")
+	assert.Empty(t, r.pub.events)
+
+	acts := r.poller(ReportActivities, state{})
+	require.NoError(t, acts.poll(context.Background()))
+	assert.Len(t, r.pub.ids(), 5)
+}
+
+func TestExpiredTokenIsReplacedOnce(t *testing.T) {
+	r := newRig(t)
+	p := r.poller(ReportActivities, state{})
+	require.NoError(t, p.poll(context.Background()))
+	r.server.ExpireTokens()
+	r.server.AddActivities(map[string]any{"email": "x@example.com", "time": time.Now().UTC().Format(time.RFC3339), "type": "Sign in", "ip_address": "192.0.2.1", "client_type": "Browser", "version": "-"})
+	require.NoError(t, p.poll(context.Background()))
+	assert.Len(t, r.pub.ids(), 6)
+	assert.EqualValues(t, 2, p.metrics.tokenRefreshes.Get())
+	assert.Equal(t, 1, r.server.Requests("/v2/report/activities", 401))
+}
+
+func TestWrongCredentialsGiveZoomsReason(t *testing.T) {
+	r := newRig(t)
+	r.cfg.ClientSecret = "wrong-secret-value"
+	p := r.poller(ReportActivities, state{})
+	err := p.poll(context.Background())
+	var oe *OAuthError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, 401, oe.Status)
+	assert.Equal(t, "invalid_client", oe.Code)
+	assert.Contains(t, err.Error(), "Invalid client_id or client_secret")
+	assert.NotContains(t, err.Error(), "wrong-secret-value")
+
+	r.cfg.ClientSecret, r.cfg.AccountID = "csecret", "other-account"
+	p = r.poller(ReportActivities, state{})
+	err = p.poll(context.Background())
+	require.ErrorAs(t, err, &oe)
+	assert.Contains(t, err.Error(), "Account id is invalid")
+}
+
+func TestLongBackfillUsesMonthlyWindows(t *testing.T) {
+	r := newRig(t)
+	r.cfg.InitialInterval = Duration(100 * 24 * time.Hour)
+	old := time.Now().Add(-80 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	r.server.AddActivities(map[string]any{"email": "old@example.com", "time": old, "type": "Sign in", "ip_address": "192.0.2.9", "client_type": "Browser", "version": "-"})
+	p := r.poller(ReportActivities, state{})
+	require.NoError(t, p.poll(context.Background()))
+	assert.Len(t, r.pub.ids(), 6)
+	assert.Zero(t, r.server.Requests("/v2/report/activities", 400), "no window over a month")
+	assert.GreaterOrEqual(t, r.pub.updates, 2, "the cursor advances window by window")
+}
+
+func TestPollStopsPromptly(t *testing.T) {
+	r := newRig(t)
+	r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1, "3600")
+	p := r.poller(ReportActivities, state{})
+	p.api.sleep = sleepCtx
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.poll(ctx) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+	case <-time.After(2 * time.Second):
+		t.Fatal("poll did not stop while waiting out a 1h Retry-After")
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2024, 11, 24, 12, 0, 0, 0, time.UTC)
+	h := http.Header{}
+	h.Set("Retry-After", "7")
+	assert.Equal(t, 7*time.Second, retryAfter(h, now, time.Minute))
+	h.Set("Retry-After", now.Add(90*time.Second).Format(http.TimeFormat))
+	assert.Equal(t, 90*time.Second, retryAfter(h, now, time.Minute))
+	h.Del("Retry-After")
+	assert.Equal(t, time.Minute, retryAfter(h, now, time.Minute))
+}

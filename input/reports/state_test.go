@@ -1,0 +1,80 @@
+package reports
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func d(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestWindowsAreAtMostAMonth(t *testing.T) {
+	got := windows(d("2024-01-15").Add(13*time.Hour), d("2024-03-20").Add(5*time.Hour))
+	assert.Equal(t, [][2]time.Time{
+		{d("2024-01-15"), d("2024-02-14")},
+		{d("2024-02-15"), d("2024-03-14")},
+		{d("2024-03-15"), d("2024-03-20")},
+	}, got)
+	for _, w := range windows(d("2024-01-31"), d("2024-12-31")) {
+		assert.False(t, w[1].After(w[0].AddDate(0, 1, 0)), "window %v is over a month", w)
+	}
+	assert.Equal(t, [][2]time.Time{{d("2024-05-05"), d("2024-05-05")}}, windows(d("2024-05-05"), d("2024-05-05")))
+}
+
+func TestStateAdvance(t *testing.T) {
+	base := time.Date(2024, 11, 24, 12, 0, 0, 0, time.UTC)
+	ms := func(d time.Duration) int64 { return base.Add(d).UnixMilli() }
+	s := state{Since: ms(-48 * time.Hour)}
+	assert.True(t, s.published("x", base.Add(-49*time.Hour)), "older than since")
+	assert.False(t, s.published("x", base.Add(-47*time.Hour)))
+
+	s = s.advance(map[string]int64{"a": ms(-3 * time.Hour), "b": ms(0), "c": ms(-30 * time.Minute)}, time.Hour)
+	assert.Equal(t, ms(-time.Hour), s.Since, "since = newest - late_window")
+	assert.Equal(t, map[string]int64{"b": ms(0), "c": ms(-30 * time.Minute)}, s.Seen, "older ids are covered by since")
+	assert.True(t, s.published("a", base.Add(-3*time.Hour)))
+	assert.True(t, s.published("c", base.Add(-30*time.Minute)))
+	assert.False(t, s.published("d", base.Add(-30*time.Minute)), "a late entry in the window is new")
+
+	// since never moves back
+	s2 := s.advance(map[string]int64{"old": ms(-10 * time.Hour)}, time.Hour)
+	assert.Equal(t, s.Since, s2.Since)
+
+	// remember keeps since
+	r := s.remember(map[string]int64{"d": ms(-20 * time.Minute)})
+	assert.Equal(t, s.Since, r.Since)
+	assert.Contains(t, r.Seen, "d")
+	assert.NotContains(t, s.Seen, "d", "states are values")
+}
+
+func TestStateIsBounded(t *testing.T) {
+	base := time.Date(2024, 11, 24, 12, 0, 0, 0, time.UTC).UnixMilli()
+	added := map[string]int64{}
+	for i := range maxSeen + 500 {
+		added[fmt.Sprint(i)] = base + int64(i) // one entry per millisecond
+	}
+	s := state{}.advance(added, 24*time.Hour)
+	assert.LessOrEqual(t, len(s.Seen), maxSeen)
+	// Whatever was forgotten is below since: never published again.
+	for id, tm := range added {
+		if _, kept := s.Seen[id]; !kept {
+			assert.True(t, s.published(id, time.UnixMilli(tm)), "forgotten entry %s would be published again", id)
+		}
+	}
+}
+
+func TestEntryID(t *testing.T) {
+	e := map[string]any{"time": "2024-11-24T08:00:00Z", "operator": "a@example.com", "action": "Add"}
+	reordered := map[string]any{"action": "Add", "operator": "a@example.com", "time": "2024-11-24T08:00:00Z"}
+	assert.Equal(t, entryID("acct", "operationlogs", e), entryID("acct", "operationlogs", reordered))
+	assert.NotEqual(t, entryID("acct", "operationlogs", e), entryID("other", "operationlogs", e))
+	assert.NotEqual(t, entryID("acct", "operationlogs", e), entryID("acct", "activities", e))
+	assert.Len(t, entryID("acct", "operationlogs", e), 32)
+}

@@ -1,0 +1,290 @@
+package zoomsim
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ReportServer plays Zoom's Server-to-Server OAuth and Reports API as Zoom
+// documents them: tokens for Basic-authenticated account_credentials grants
+// that expire, bearer-token checks (401 when expired or unknown), reports
+// listed by whole UTC days with windows of at most one month (400 beyond),
+// page_size up to 300 (30 by default), next_page_token paging with entries
+// newest first, and injected 429 (with Retry-After and X-RateLimit-*
+// headers) and 5xx answers.
+type ReportServer struct {
+	AccountID, ClientID, ClientSecret string
+	TokenTTL                          time.Duration // 1h when zero
+
+	mu        sync.Mutex
+	srv       *httptest.Server
+	reports   map[string][]map[string]any // by listing key: operation_logs, activity_logs
+	tokens    map[string]time.Time        // token -> expiry
+	faults    []fault
+	requests  map[string]int // by "METHOD path status"
+	tokenReqs int
+}
+
+type fault struct {
+	path       string
+	status     int
+	retryAfter string
+	left       int
+}
+
+var reportPaths = map[string]string{
+	"/v2/report/operationlogs": "operation_logs",
+	"/v2/report/activities":    "activity_logs",
+}
+
+// NewReportServer starts a stand-in on a loopback port.
+func NewReportServer(accountID, clientID, clientSecret string) *ReportServer {
+	s := &ReportServer{
+		AccountID: accountID, ClientID: clientID, ClientSecret: clientSecret,
+		reports:  map[string][]map[string]any{},
+		tokens:   map[string]time.Time{},
+		requests: map[string]int{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// URL is the server's base; the API is at URL+"/v2", OAuth at
+// URL+"/oauth/token".
+func (s *ReportServer) URL() string { return s.srv.URL }
+
+// Close stops the server.
+func (s *ReportServer) Close() { s.srv.Close() }
+
+// AddOperationLogs and AddActivities add entries to the reports.
+func (s *ReportServer) AddOperationLogs(entries ...map[string]any) { s.add("operation_logs", entries) }
+func (s *ReportServer) AddActivities(entries ...map[string]any)    { s.add("activity_logs", entries) }
+
+func (s *ReportServer) add(key string, entries []map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reports[key] = append(s.reports[key], entries...)
+}
+
+// Fail makes the next n requests to path (e.g. /v2/report/activities) answer
+// status; retryAfter, if set, goes into Retry-After.
+func (s *ReportServer) Fail(path string, status, n int, retryAfter string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, fault{path: path, status: status, retryAfter: retryAfter, left: n})
+}
+
+// ExpireTokens makes every issued token expired, as an hour passing would.
+func (s *ReportServer) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t := range s.tokens {
+		s.tokens[t] = time.Now().Add(-time.Second)
+	}
+}
+
+// Requests counts the requests answered with status on path (status 0: all).
+func (s *ReportServer) Requests(path string, status int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, c := range s.requests {
+		f := strings.Fields(k)
+		if f[1] == path && (status == 0 || f[2] == strconv.Itoa(status)) {
+			n += c
+		}
+	}
+	return n
+}
+
+// TokenRequests counts token grants asked for.
+func (s *ReportServer) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenReqs
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+
+func (s *ReportServer) serve(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{ResponseWriter: w, status: 200}
+	switch {
+	case r.URL.Path == "/oauth/token":
+		s.token(rec, r)
+	case reportPaths[r.URL.Path] != "":
+		s.report(rec, r, reportPaths[r.URL.Path])
+	default:
+		writeJSON(rec, http.StatusNotFound, map[string]any{"code": 404, "message": "Not found"})
+	}
+	s.mu.Lock()
+	s.requests[fmt.Sprintf("%s %s %d", r.Method, r.URL.Path, rec.status)]++
+	s.mu.Unlock()
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *ReportServer) token(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.tokenReqs++
+	s.mu.Unlock()
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"reason": "Method not allowed", "error": "invalid_request"})
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("grant_type") != "account_credentials" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Unsupported grant type", "error": "unsupported_grant_type"})
+		return
+	}
+	id, secret, ok := r.BasicAuth()
+	if !ok || id != s.ClientID || secret != s.ClientSecret {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"reason": "Invalid client_id or client_secret", "error": "invalid_client"})
+		return
+	}
+	if q.Get("account_id") != s.AccountID {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Invalid request : Account id is invalid.", "error": "invalid_request"})
+		return
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	tok := "eyJzdiI6IjAwMDAwMSJ9." + hex.EncodeToString(b)
+	ttl := s.TokenTTL
+	if ttl == 0 {
+		ttl = time.Hour
+	}
+	s.mu.Lock()
+	s.tokens[tok] = time.Now().Add(ttl)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok, "token_type": "bearer", "expires_in": int(ttl.Seconds()),
+		"scope": "report:read:admin", "api_url": "https://api.zoom.us",
+	})
+}
+
+func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	exp, known := s.tokens[tok]
+	s.mu.Unlock()
+	switch {
+	case !ok || !known:
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 124, "message": "Invalid access token."})
+		return
+	case time.Now().After(exp):
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 124, "message": "Access token is expired."})
+		return
+	}
+	if s.injectFault(w, r.URL.Path) {
+		return
+	}
+	q := r.URL.Query()
+	from, err1 := time.Parse(time.DateOnly, q.Get("from"))
+	to, err2 := time.Parse(time.DateOnly, q.Get("to"))
+	if err1 != nil || err2 != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "from and to must be dates in yyyy-mm-dd format."})
+		return
+	}
+	if to.Before(from) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "The to date must be after the from date."})
+		return
+	}
+	if to.After(from.AddDate(0, 1, 0)) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "The date range can not exceed one month."})
+		return
+	}
+	size := 30
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 300 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "Invalid field: page_size, the maximum is 300."})
+			return
+		}
+		size = n
+	}
+	offset := 0
+	if t := q.Get("next_page_token"); t != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(t)
+		parts := strings.Split(string(raw), "|")
+		if err != nil || len(parts) != 3 || parts[0] != q.Get("from") || parts[1] != q.Get("to") {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "Invalid next_page_token."})
+			return
+		}
+		offset, _ = strconv.Atoi(parts[2])
+	}
+
+	s.mu.Lock()
+	var match []map[string]any
+	for _, e := range s.reports[key] {
+		ts, _ := e["time"].(string)
+		t, err := time.Parse(time.RFC3339, ts)
+		if err != nil {
+			continue
+		}
+		d := t.UTC().Truncate(24 * time.Hour)
+		if !d.Before(from) && !d.After(to) {
+			match = append(match, e)
+		}
+	}
+	s.mu.Unlock()
+	sort.SliceStable(match, func(i, j int) bool { return match[i]["time"].(string) > match[j]["time"].(string) })
+
+	end := min(offset+size, len(match))
+	next := ""
+	if end < len(match) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s|%s|%d", q.Get("from"), q.Get("to"), end)))
+	}
+	list := []map[string]any{}
+	if offset < len(match) {
+		list = match[offset:end]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"from": q.Get("from"), "to": q.Get("to"), "page_size": size,
+		"next_page_token": next, key: list,
+	})
+}
+
+func (s *ReportServer) injectFault(w http.ResponseWriter, path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.faults {
+		f := &s.faults[i]
+		if f.left == 0 || f.path != path {
+			continue
+		}
+		f.left--
+		if f.status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", f.retryAfter)
+			w.Header().Set("X-RateLimit-Category", "Heavy")
+			w.Header().Set("X-RateLimit-Type", "QPS")
+			w.Header().Set("X-RateLimit-Limit", "10")
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			writeJSON(w, f.status, map[string]any{"code": 429, "message": "You have reached the maximum per-second rate limit for this API. Try again later."})
+			return true
+		}
+		if f.retryAfter != "" {
+			w.Header().Set("Retry-After", f.retryAfter)
+		}
+		writeJSON(w, f.status, map[string]any{"code": f.status, "message": http.StatusText(f.status)})
+		return true
+	}
+	return false
+}
