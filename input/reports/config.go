@@ -58,7 +58,9 @@ type config struct {
 
 func defaultConfig() config {
 	c := config{
-		Reports:         []string{ReportOperationLogs, ReportActivities},
+		// Reports stays empty here: go-ucfg merges lists by index, so a
+		// default list would leak into a shorter configured one. An empty
+		// list means every report (see reports()).
 		Interval:        Duration(5 * time.Minute),
 		InitialInterval: Duration(7 * 24 * time.Hour),
 		PageSize:        300,
@@ -83,9 +85,6 @@ func (c *config) Validate() error {
 		if strings.TrimSpace(k.val) == "" {
 			errs = append(errs, fmt.Errorf("%s is required (from the Zoom Server-to-Server OAuth app; keep it in the keystore)", k.key))
 		}
-	}
-	if len(c.Reports) == 0 {
-		errs = append(errs, errors.New("reports must list at least one of operationlogs, activities"))
 	}
 	for i, r := range c.Reports {
 		if _, ok := reportSpecs[r]; !ok {
@@ -127,6 +126,14 @@ func (c *config) Validate() error {
 		errs = append(errs, fmt.Errorf("retry.wait_min (%v) must be positive and at most retry.wait_max (%v)", c.Retry.WaitMin, c.Retry.WaitMax))
 	}
 	return errors.Join(errs...)
+}
+
+// reports returns the configured reports, every report when none is listed.
+func (c *config) reports() []string {
+	if len(c.Reports) == 0 {
+		return []string{ReportOperationLogs, ReportActivities}
+	}
+	return c.Reports
 }
 
 // Duration is a time.Duration that also takes days ("7d", "1d12h"), the

@@ -32,7 +32,11 @@ func with(extra map[string]any) map[string]any {
 func TestConfigDefaults(t *testing.T) {
 	cfg, err := unpack(creds)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"operationlogs", "activities"}, cfg.Reports)
+	assert.Equal(t, []string{"operationlogs", "activities"}, cfg.reports())
+
+	one, err := unpack(with(map[string]any{"reports": []string{"activities"}}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"activities"}, one.reports(), "a configured list replaces the default")
 	assert.Equal(t, 5*time.Minute, cfg.Interval.D())
 	assert.Equal(t, 7*24*time.Hour, cfg.InitialInterval.D())
 	assert.Equal(t, 300, cfg.PageSize)

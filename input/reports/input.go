@@ -55,7 +55,7 @@ func configure(c *conf.C, _ *logp.Logger) ([]cursor.Source, cursor.Input, error)
 		return nil, nil, fmt.Errorf("%s input: %w", Name, err)
 	}
 	var sources []cursor.Source
-	for _, r := range cfg.Reports {
+	for _, r := range cfg.reports() {
 		sources = append(sources, source{report: r, account: cfg.AccountID})
 	}
 	return sources, &input{cfg: cfg}, nil

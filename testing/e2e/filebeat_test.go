@@ -105,6 +105,13 @@ func startIn(t *testing.T, home string, env []string) (*filebeat, string) {
 
 func startArgs(t *testing.T, home string, env []string, args ...string) (*filebeat, string) {
 	t.Helper()
+	return startUntil(t, home, env, listening, args...)
+}
+
+// startUntil runs the binary and waits for a log line matching ready; it
+// returns the process and the line's first submatch.
+func startUntil(t *testing.T, home string, env []string, ready *regexp.Regexp, args ...string) (*filebeat, string) {
+	t.Helper()
 	fb := &filebeat{t: t, home: home, done: make(chan struct{})}
 	fb.cmd = exec.Command(binary, append([]string{"-e", "-c", filepath.Join(home, "filebeat.yml")}, args...)...)
 	fb.cmd.Dir = home
@@ -127,7 +134,7 @@ func startArgs(t *testing.T, home string, env []string, args ...string) (*filebe
 			fb.log.Write(sc.Bytes())
 			fb.log.WriteByte('\n')
 			fb.mu.Unlock()
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case urlCh <- m[1]:
 				default:
@@ -151,7 +158,7 @@ func startArgs(t *testing.T, home string, env []string, args ...string) (*filebe
 	case <-fb.done:
 		t.Fatalf("filebeat exited at start:\n%s", fb.logs())
 	case <-time.After(60 * time.Second):
-		t.Fatalf("filebeat did not start listening:\n%s", fb.logs())
+		t.Fatalf("filebeat did not log %q:\n%s", ready, fb.logs())
 	}
 	return nil, ""
 }
@@ -231,3 +238,10 @@ logging.level: info
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

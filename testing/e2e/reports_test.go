@@ -1,0 +1,154 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+var reportsReady = regexp.MustCompile(`(No cursor for report|Resuming report) (\w+)`)
+
+func reportsConfig(server *zoomsim.ReportServer) string {
+	return fmt.Sprintf(`
+filebeat.modules:
+  - module: zoom
+    webhook:
+      enabled: false
+    operationlogs:
+      enabled: true
+      var.account_id: ${ZOOM_ACCOUNT_ID}
+      var.client_id: ${ZOOM_CLIENT_ID}
+      var.client_secret: ${ZOOM_CLIENT_SECRET}
+      var.api_url: %[1]s/v2
+      var.oauth_url: %[1]s/oauth/token
+      var.interval: 1s
+      var.page_size: 4
+    activities:
+      enabled: true
+      var.account_id: ${ZOOM_ACCOUNT_ID}
+      var.client_id: ${ZOOM_CLIENT_ID}
+      var.client_secret: ${ZOOM_CLIENT_SECRET}
+      var.api_url: %[1]s/v2
+      var.oauth_url: %[1]s/oauth/token
+      var.interval: 1s
+      var.page_size: 4
+filebeat.registry.flush: 0s
+`, server.URL()) + fileOutputConfig()
+}
+
+func reportsServer(t *testing.T) *zoomsim.ReportServer {
+	s := zoomsim.NewReportServer("acct-e2e", "client-e2e", "secret-e2e")
+	t.Cleanup(s.Close)
+	now := time.Now()
+	ops, err := zoomsim.SampleEntries(filepath.Join(repoRoot(), "testing", "reports", "operationlogs"), now.Add(-time.Hour), 4*24*time.Hour)
+	require.NoError(t, err)
+	s.AddOperationLogs(ops...)
+	acts, err := zoomsim.SampleEntries(filepath.Join(repoRoot(), "testing", "reports", "activities"), now.Add(-time.Hour), 3*24*time.Hour)
+	require.NoError(t, err)
+	s.AddActivities(acts...)
+	return s
+}
+
+func startReports(t *testing.T, dir string, server *zoomsim.ReportServer, secret string) *filebeat {
+	t.Helper()
+	env := []string{"ZOOM_ACCOUNT_ID=acct-e2e", "ZOOM_CLIENT_ID=client-e2e", "ZOOM_CLIENT_SECRET=" + secret}
+	fb, _ := startUntil(t, dir, env, reportsReady,
+		"--path.home", repoRoot(), "--path.config", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs"))
+	return fb
+}
+
+// waitPolls waits until both reports were read n more times.
+func waitPolls(t *testing.T, s *zoomsim.ReportServer, n int) {
+	t.Helper()
+	ops, acts := s.Requests("/v2/report/operationlogs", 200), s.Requests("/v2/report/activities", 200)
+	require.Eventually(t, func() bool {
+		return s.Requests("/v2/report/operationlogs", 200) >= ops+n && s.Requests("/v2/report/activities", 200) >= acts+n
+	}, 30*time.Second, 50*time.Millisecond)
+}
+
+func countByID(docs []map[string]any) map[string]int {
+	out := map[string]int{}
+	for _, d := range docs {
+		id, _ := get(d, "@metadata._id").(string)
+		out[id]++
+	}
+	return out
+}
+
+func TestReportsEndToEnd(t *testing.T) {
+	server := reportsServer(t)
+	// The first reads meet a rate limit and a server error: both survived.
+	server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1, "1")
+	server.Fail("/v2/report/operationlogs", http.StatusServiceUnavailable, 1, "")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server))
+
+	// First run: the backfill.
+	fb := startReports(t, dir, server, "secret-e2e")
+	require.Eventually(t, func() bool { return len(fb.docs()) >= 20 }, 60*time.Second, 100*time.Millisecond, "15 operation log and 5 activity entries")
+	waitPolls(t, server, 2)
+	docs := fb.docs()
+	require.Len(t, docs, 20)
+	for id, n := range countByID(docs) {
+		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
+	}
+	assert.Equal(t, 1, server.Requests("/v2/report/activities", 429))
+	assert.Equal(t, 1, server.Requests("/v2/report/operationlogs", 503))
+	datasets := map[any]int{}
+	for _, d := range docs {
+		datasets[get(d, "event.dataset")]++
+	}
+	assert.Equal(t, map[any]int{"zoom.operationlogs": 15, "zoom.activities": 5}, datasets)
+	found := false
+	for _, d := range docs {
+		if get(d, "event.action") == "role.assign" {
+			found = true
+			assert.Equal(t, "jchill@example.com", get(d, "user.target.email"))
+			assert.Equal(t, []any{"user", "change", "admin"}, get(d, "event.type"))
+		}
+	}
+	assert.True(t, found, "the role grant is mapped")
+	code, _ := fb.stop()
+	require.Equal(t, 0, code)
+
+	// Restart: the cursor in the registry means nothing is published twice.
+	fb = startReports(t, dir, server, "secret-e2e")
+	assert.Contains(t, fb.logs(), "Resuming report operationlogs")
+	waitPolls(t, server, 2)
+	assert.Len(t, fb.docs(), 20, "nothing published again after a restart")
+
+	// An entry appearing today is picked up exactly once.
+	server.AddActivities(map[string]any{"email": "new.user@example.com", "time": time.Now().UTC().Format(time.RFC3339),
+		"type": "Sign in", "ip_address": "203.0.113.99", "client_type": "Browser", "version": "-"})
+	require.Eventually(t, func() bool { return len(fb.docs()) == 21 }, 30*time.Second, 100*time.Millisecond)
+	waitPolls(t, server, 3)
+	docs = fb.docs()
+	assert.Len(t, docs, 21)
+	for id, n := range countByID(docs) {
+		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
+	}
+	code, _ = fb.stop()
+	assert.Equal(t, 0, code)
+}
+
+func TestReportsWrongCredentials(t *testing.T) {
+	server := reportsServer(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server))
+	fb := startReports(t, dir, server, "not-the-secret")
+	require.Eventually(t, func() bool {
+		return regexp.MustCompile(`Polling Zoom report (operationlogs|activities) failed: Zoom refused the OAuth token request \(HTTP 401, invalid_client\): Invalid client_id or client_secret`).MatchString(fb.logs())
+	}, 30*time.Second, 100*time.Millisecond)
+	assert.Empty(t, fb.docs())
+	assert.NotContains(t, fb.logs(), "not-the-secret", "credentials never appear in logs")
+	code, _ := fb.stop()
+	assert.Equal(t, 0, code, "a failing report does not bring Filebeat down")
+}
