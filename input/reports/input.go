@@ -145,12 +145,7 @@ func (in *input) Run(ctx v2.Context, src cursor.Source, cur cursor.Cursor, pub c
 			return nil
 		case err != nil:
 			m.pollErrors.Inc()
-			var oe *OAuthError
-			if errors.As(err, &oe) {
-				ctx.UpdateStatus(status.Failed, oe.Error())
-			} else {
-				ctx.UpdateStatus(status.Degraded, err.Error())
-			}
+			ctx.UpdateStatus(statusOf(err), err.Error())
 			log.Errorf("Polling Zoom report %s failed: %v (next try in %v)", s.report, err, in.cfg.Interval.D())
 		default:
 			ctx.UpdateStatus(status.Running, "")
@@ -253,4 +248,26 @@ func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time, boo
 			"event": mapstr.M{"id": id, "created": p.now()},
 		},
 	}, id, t, true
+}
+
+// statusOf is the input status a poll error calls for: Failed when Zoom
+// refuses the credentials (no token, or a fresh token rejected), which only
+// an operator can fix; Degraded for what the next poll may get past.
+func statusOf(err error) status.Status {
+	var oe *OAuthError
+	var ae *APIError
+	switch {
+	case errors.As(err, &oe):
+		return status.Failed
+	case errors.As(err, &ae) && (ae.Status == 401 || ae.Status == 403):
+		return status.Failed
+	}
+	return status.Degraded
+}
+
+// CheckConfig validates a zoom_reports configuration as the input would at
+// start, without touching the registry or the network.
+func CheckConfig(c *conf.C) error {
+	_, _, err := configure(c, nil)
+	return err
 }

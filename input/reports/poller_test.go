@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
@@ -218,6 +219,19 @@ func TestPollStopsPromptly(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("poll did not stop while waiting out a 1h Retry-After")
 	}
+}
+
+func TestTokenRejectedTwiceFailsWithZoomsMessage(t *testing.T) {
+	r := newRig(t)
+	r.server.Fail("/v2/report/activities", http.StatusUnauthorized, 2, "")
+	p := r.poller(ReportActivities, state{})
+	err := p.poll(context.Background())
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 401, ae.Status)
+	assert.Equal(t, status.Failed, statusOf(err))
+	assert.Equal(t, 2, r.server.TokenRequests(), "one new token, one retry")
+	assert.Equal(t, status.Degraded, statusOf(errors.New("GET failed 5 times")))
 }
 
 func TestRetryAfter(t *testing.T) {

@@ -207,3 +207,10 @@ func (w debugWriter) Write(p []byte) (int, error) {
 	w.log.Debug(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// CheckConfig validates a zoom_webhook configuration as the input would at
+// start, without binding the port.
+func CheckConfig(c *conf.C) error {
+	_, err := configure(c, nil)
+	return err
+}

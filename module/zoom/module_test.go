@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,18 +13,24 @@ import (
 	"gopkg.in/yaml.v2"
 
 	"github.com/elastic/beats/v7/filebeat/fileset"
-	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	conf "github.com/elastic/elastic-agent-libs/config"
-	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
 )
 
-// manifestVars returns the webhook fileset's vars with their defaults, as
-// Filebeat passes them to the input template.
-func manifestVars(t *testing.T) map[string]any {
+// filesets and the input check of each.
+var filesets = map[string]func(*conf.C) error{
+	"webhook":       webhook.CheckConfig,
+	"operationlogs": reports.CheckConfig,
+	"activities":    reports.CheckConfig,
+}
+
+// manifestVars returns a fileset's vars with their defaults, as Filebeat
+// passes them to the input template.
+func manifestVars(t *testing.T, fs string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("webhook", "manifest.yml"))
+	b, err := os.ReadFile(filepath.Join(fs, "manifest.yml"))
 	require.NoError(t, err)
 	var m struct {
 		Var []struct {
@@ -34,9 +41,10 @@ func manifestVars(t *testing.T) map[string]any {
 		IngestPipeline string `yaml:"ingest_pipeline"`
 	}
 	require.NoError(t, yaml.Unmarshal(b, &m))
-	assert.Equal(t, "config/webhook.yml", m.Input)
-	assert.Equal(t, "ingest/pipeline.yml", m.IngestPipeline)
-	vars := map[string]any{"builtin": map[string]any{"prefix": "filebeat", "module": "zoom", "fileset": "webhook", "beatVersion": "9.3.0"}}
+	assert.Equal(t, "config/"+fs+".yml", m.Input)
+	_, err = os.Stat(filepath.Join(fs, m.IngestPipeline))
+	assert.NoError(t, err, "the ingest pipeline of %s", fs)
+	vars := map[string]any{"builtin": map[string]any{"prefix": "filebeat", "module": "zoom", "fileset": fs, "beatVersion": "9.3.0"}}
 	for _, v := range m.Var {
 		vars[v.Name] = toJSONish(v.Default)
 	}
@@ -61,30 +69,28 @@ func toJSONish(v any) any {
 	return v
 }
 
-// renderInput renders config/webhook.yml with vars and builds the real input
-// from it, as Filebeat does when it loads the fileset.
-func renderInput(t *testing.T, vars map[string]any) (*conf.C, error) {
+// renderInput renders the fileset's input template with vars and checks the
+// result with the real input's configuration checks, as Filebeat does when
+// it loads the fileset.
+func renderInput(t *testing.T, fs string, vars map[string]any) (*conf.C, error) {
 	t.Helper()
-	tmpl, err := os.ReadFile(filepath.Join("webhook", "config", "webhook.yml"))
+	tmpl, err := os.ReadFile(filepath.Join(fs, "config", fs+".yml"))
 	require.NoError(t, err)
 	out, err := fileset.ApplyTemplate(vars, string(tmpl), false)
 	require.NoError(t, err)
 	cfg, err := conf.NewConfigWithYAML([]byte(out), "webhook.yml")
 	require.NoError(t, err, "rendered config is not YAML:\n%s", out)
-	_, err = webhook.Plugin(logp.NewNopLogger()).Manager.(interface {
-		Create(*conf.C) (v2.Input, error)
-	}).Create(cfg)
-	return cfg, err
+	return cfg, filesets[fs](cfg)
 }
 
 func TestInputTemplateWithDefaults(t *testing.T) {
-	vars := manifestVars(t)
-	_, err := renderInput(t, vars)
+	vars := manifestVars(t, "webhook")
+	_, err := renderInput(t, "webhook", vars)
 	require.Error(t, err, "the default secret_token is empty")
 	assert.Contains(t, err.Error(), "secret_token is required")
 
 	vars["secret_token"] = "s3cr3t"
-	cfg, err := renderInput(t, vars)
+	cfg, err := renderInput(t, "webhook", vars)
 	require.NoError(t, err)
 	var got struct {
 		Type       string   `config:"type"`
@@ -101,7 +107,7 @@ func TestInputTemplateWithDefaults(t *testing.T) {
 }
 
 func TestInputTemplateWithEveryVar(t *testing.T) {
-	vars := manifestVars(t)
+	vars := manifestVars(t, "webhook")
 	dir := t.TempDir()
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
 	vars["listen_address"] = "0.0.0.0"
@@ -115,7 +121,7 @@ func TestInputTemplateWithEveryVar(t *testing.T) {
 	vars["preserve_original_event"] = true
 	vars["redact_secrets"] = false
 	vars["tags"] = []any{"zoom"}
-	cfg, err := renderInput(t, vars)
+	cfg, err := renderInput(t, "webhook", vars)
 	require.NoError(t, err)
 	var got map[string]any
 	require.NoError(t, cfg.Unpack(&got))
@@ -167,10 +173,35 @@ func TestDocsSampleIsCurrent(t *testing.T) {
 	require.NoError(t, json.Unmarshal(golden, &b))
 	assert.Equal(t, b, a, "docs.md's sample differs from testing/webhook/meeting/meeting.participant_joined.expected.json")
 
-	// Every var of the manifest is documented.
-	for name := range manifestVars(t) {
-		if name != "builtin" {
-			assert.Contains(t, string(docs), "`"+name+"`", "docs.md does not document var %s", name)
+	// Every var of every fileset is documented.
+	for fs := range filesets {
+		for name := range manifestVars(t, fs) {
+			if name != "builtin" {
+				assert.True(t, strings.Contains(string(docs), "`"+name+"`"), "docs.md does not document var %s of %s", name, fs)
+			}
 		}
+	}
+}
+
+func TestReportTemplates(t *testing.T) {
+	for _, fs := range []string{"operationlogs", "activities"} {
+		t.Run(fs, func(t *testing.T) {
+			vars := manifestVars(t, fs)
+			_, err := renderInput(t, fs, vars)
+			require.Error(t, err, "credentials are required")
+			assert.Contains(t, err.Error(), "account_id is required")
+
+			vars["account_id"], vars["client_id"], vars["client_secret"] = "a", "c", `s"ec:ret`
+			vars["proxy_url"] = "http://proxy.example.com:3128"
+			vars["ssl"] = map[string]any{"verification_mode": "full"}
+			cfg, err := renderInput(t, fs, vars)
+			require.NoError(t, err)
+			var got map[string]any
+			require.NoError(t, cfg.Unpack(&got))
+			assert.Equal(t, []any{fs}, got["reports"], "each fileset polls its own report")
+			assert.Equal(t, `s"ec:ret`, got["client_secret"])
+			assert.Equal(t, "7d", got["initial_interval"])
+			assert.Equal(t, []any{map[string]any{"zoom": nil}}, got["processors"])
+		})
 	}
 }
