@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,8 +17,11 @@ import (
 
 var reportsReady = regexp.MustCompile(`(No cursor for report|Resuming report) (\w+)`)
 
-func reportsConfig(server *zoomsim.ReportServer) string {
+func reportsConfig(server *zoomsim.ReportServer, monPort int) string {
 	return fmt.Sprintf(`
+http.enabled: true
+http.host: 127.0.0.1
+http.port: %[2]d
 filebeat.modules:
   - module: zoom
     webhook:
@@ -41,7 +45,7 @@ filebeat.modules:
       var.interval: 1s
       var.page_size: 4
 filebeat.registry.flush: 0s
-`, server.URL()) + fileOutputConfig()
+`, server.URL(), monPort) + fileOutputConfig()
 }
 
 func reportsServer(t *testing.T) *zoomsim.ReportServer {
@@ -89,7 +93,8 @@ func TestReportsEndToEnd(t *testing.T) {
 	server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1, "1")
 	server.Fail("/v2/report/operationlogs", http.StatusServiceUnavailable, 1, "")
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server))
+	monPort := freePort(t)
+	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server, monPort))
 
 	// First run: the backfill.
 	fb := startReports(t, dir, server, "secret-e2e")
@@ -116,12 +121,25 @@ func TestReportsEndToEnd(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "the role grant is mapped")
+
+	// Each report's metrics at Filebeat's /inputs/ endpoint.
+	acts := inputMetricsBySuffix(t, monPort, "::activities::acct-e2e")
+	assert.EqualValues(t, 5, acts["events_published_total"])
+	assert.EqualValues(t, 1, acts["rate_limit_waits_total"])
+	assert.EqualValues(t, 1, acts["token_refreshes_total"])
+	assert.NotEmpty(t, acts["cursor_since"])
+	ops := inputMetricsBySuffix(t, monPort, "::operationlogs::acct-e2e")
+	assert.EqualValues(t, 15, ops["events_published_total"])
+	assert.EqualValues(t, 1, ops["retries_total"])
+	assert.GreaterOrEqual(t, ops["pages_total"], float64(4))
 	code, _ := fb.stop()
 	require.Equal(t, 0, code)
 
 	// Restart: the cursor in the registry means nothing is published twice.
 	fb = startReports(t, dir, server, "secret-e2e")
-	assert.Contains(t, fb.logs(), "Resuming report operationlogs")
+	assert.Eventually(t, func() bool {
+		return strings.Contains(fb.logs(), "Resuming report operationlogs") && strings.Contains(fb.logs(), "Resuming report activities")
+	}, 10*time.Second, 50*time.Millisecond, "both reports resume from the registry")
 	waitPolls(t, server, 2)
 	assert.Len(t, fb.docs(), 20, "nothing published again after a restart")
 
@@ -142,7 +160,7 @@ func TestReportsEndToEnd(t *testing.T) {
 func TestReportsWrongCredentials(t *testing.T) {
 	server := reportsServer(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server))
+	writeFile(t, filepath.Join(dir, "filebeat.yml"), reportsConfig(server, freePort(t)))
 	fb := startReports(t, dir, server, "not-the-secret")
 	require.Eventually(t, func() bool {
 		return regexp.MustCompile(`Polling Zoom report (operationlogs|activities) failed: Zoom refused the OAuth token request \(HTTP 401, invalid_client\): Invalid client_id or client_secret`).MatchString(fb.logs())

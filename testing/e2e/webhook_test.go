@@ -154,6 +154,18 @@ func post(url string, body []byte, hdr http.Header) (*zoomsim.Response, error) {
 
 func inputMetrics(t *testing.T, port int, id string) map[string]any {
 	t.Helper()
+	return findInput(t, port, func(got string) bool { return got == id })
+}
+
+// inputMetricsBySuffix finds an input whose id ends with suffix (Filebeat
+// names a module's inputs, and input-cursor appends the source).
+func inputMetricsBySuffix(t *testing.T, port int, suffix string) map[string]any {
+	t.Helper()
+	return findInput(t, port, func(got string) bool { return strings.HasSuffix(got, suffix) })
+}
+
+func findInput(t *testing.T, port int, match func(id string) bool) map[string]any {
+	t.Helper()
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/inputs/", port))
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -161,11 +173,11 @@ func inputMetrics(t *testing.T, port int, id string) map[string]any {
 	var all []map[string]any
 	require.NoError(t, json.Unmarshal(b, &all), "%s", b)
 	for _, m := range all {
-		if m["id"] == id {
+		if id, _ := m["id"].(string); match(id) {
 			return m
 		}
 	}
-	t.Fatalf("no input %q at /inputs/: %s", id, b)
+	t.Fatalf("no such input at /inputs/: %s", b)
 	return nil
 }
 
