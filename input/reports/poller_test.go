@@ -3,9 +3,14 @@ package reports
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,4 +248,53 @@ func TestRetryAfter(t *testing.T) {
 	assert.Equal(t, 90*time.Second, retryAfter(h, now, time.Minute))
 	h.Del("Retry-After")
 	assert.Equal(t, time.Minute, retryAfter(h, now, time.Minute))
+}
+
+func TestTLSAndProxy(t *testing.T) {
+	s := zoomsim.NewTLSReportServer("acct", "cid", "csecret")
+	defer s.Close()
+	s.AddActivities(map[string]any{"email": "a@example.com", "time": time.Now().UTC().Format(time.RFC3339), "type": "Sign in", "ip_address": "192.0.2.1", "client_type": "Browser", "version": "-"})
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, s.Certificate(), 0o600))
+
+	// A forward proxy that counts what passes through it (CONNECT for HTTPS).
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		proxied.Add(1)
+		upstream, err := net.Dial("tcp", r.Host)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		go func() { _, _ = io.Copy(upstream, conn); upstream.Close() }()
+		_, _ = io.Copy(conn, upstream)
+		conn.Close()
+	}))
+	defer proxy.Close()
+
+	settings := map[string]any{
+		"account_id": "acct", "client_id": "cid", "client_secret": "csecret",
+		"api_url": s.URL() + "/v2", "oauth_url": s.URL() + "/oauth/token",
+		"ssl.certificate_authorities": []string{caFile}, "proxy_url": proxy.URL,
+	}
+	cfg, err := unpack(settings)
+	require.NoError(t, err)
+	r := &rig{t: t, server: s, cfg: cfg, pub: &fakePublisher{}}
+	require.NoError(t, r.poller(ReportActivities, state{}).poll(context.Background()))
+	assert.Len(t, r.pub.events, 1)
+	assert.Positive(t, proxied.Load(), "requests went through proxy_url")
+
+	// Without the CA the server's certificate is refused.
+	delete(settings, "ssl.certificate_authorities")
+	r.cfg, err = unpack(settings)
+	require.NoError(t, err)
+	err = r.poller(ReportActivities, state{}).poll(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "certificate")
 }

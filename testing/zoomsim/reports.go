@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -47,16 +48,33 @@ var reportPaths = map[string]string{
 	"/v2/report/activities":    "activity_logs",
 }
 
-// NewReportServer starts a stand-in on a loopback port.
+// NewReportServer starts a stand-in on a loopback port, over HTTP.
 func NewReportServer(accountID, clientID, clientSecret string) *ReportServer {
-	s := &ReportServer{
+	s := newReportServer(accountID, clientID, clientSecret)
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// NewTLSReportServer starts a stand-in over HTTPS, with a certificate that
+// Certificate returns.
+func NewTLSReportServer(accountID, clientID, clientSecret string) *ReportServer {
+	s := newReportServer(accountID, clientID, clientSecret)
+	s.srv = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Certificate is the TLS server's certificate, PEM-encoded.
+func (s *ReportServer) Certificate() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
+
+func newReportServer(accountID, clientID, clientSecret string) *ReportServer {
+	return &ReportServer{
 		AccountID: accountID, ClientID: clientID, ClientSecret: clientSecret,
 		reports:  map[string][]map[string]any{},
 		tokens:   map[string]time.Time{},
 		requests: map[string]int{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	return s
 }
 
 // URL is the server's base; the API is at URL+"/v2", OAuth at
