@@ -46,6 +46,12 @@ type config struct {
 	// so waiting longer only turns a 503 (retried by Zoom) into a timeout.
 	ACKTimeout time.Duration `config:"ack_timeout"`
 
+	// MaxConnections caps concurrent connections (0: no cap). Connections
+	// past it wait in the kernel's accept queue instead of taking memory
+	// and goroutines, so a flood cannot starve Zoom's own deliveries of
+	// file descriptors.
+	MaxConnections int `config:"max_connections"`
+
 	IncludeHeaders        []string `config:"include_headers"`
 	PreserveOriginalEvent bool     `config:"preserve_original_event"`
 }
@@ -61,6 +67,7 @@ func defaultConfig() config {
 		WriteTimeout:   10 * time.Second,
 		IdleTimeout:    90 * time.Second,
 		ACKTimeout:     2 * time.Second,
+		MaxConnections: 1024,
 	}
 	c.Signature.MaxAge = 5 * time.Minute
 	return c
@@ -92,6 +99,9 @@ func (c *config) Validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max_body_bytes must be positive, got %d", c.MaxBodyBytes))
+	}
+	if c.MaxConnections < 0 {
+		errs = append(errs, fmt.Errorf("max_connections must be 0 (no cap) or positive, got %d", c.MaxConnections))
 	}
 	if c.MaxHeaderBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max_header_bytes must be positive, got %d", c.MaxHeaderBytes))

@@ -26,6 +26,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 5*time.Minute, cfg.Signature.MaxAge)
 	assert.EqualValues(t, 1<<20, cfg.MaxBodyBytes)
 	assert.Equal(t, 2*time.Second, cfg.ACKTimeout)
+	assert.Equal(t, 1024, cfg.MaxConnections)
 	assert.False(t, cfg.PreserveOriginalEvent)
 	assert.Nil(t, cfg.TLS)
 }
@@ -40,6 +41,7 @@ func TestConfigKeys(t *testing.T) {
 		"include_headers":         []string{"x-zm-trackingid", "User-Agent"},
 		"preserve_original_event": true,
 		"ssl.enabled":             false,
+		"max_connections":         16,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "0.0.0.0", cfg.ListenAddress)
@@ -52,6 +54,7 @@ func TestConfigKeys(t *testing.T) {
 	assert.Equal(t, 1500*time.Millisecond, cfg.ACKTimeout)
 	assert.Equal(t, []string{"x-zm-trackingid", "User-Agent"}, cfg.IncludeHeaders)
 	assert.True(t, cfg.PreserveOriginalEvent)
+	assert.Equal(t, 16, cfg.MaxConnections)
 	require.NotNil(t, cfg.TLS)
 	assert.False(t, cfg.TLS.IsEnabled())
 }
@@ -75,6 +78,7 @@ func TestConfigValidationErrors(t *testing.T) {
 		{"ack_timeout zero", map[string]any{"secret_token": "x", "ack_timeout": "0s"}, "ack_timeout must be positive"},
 		{"ack_timeout past write_timeout", map[string]any{"secret_token": "x", "ack_timeout": "10s", "write_timeout": "5s"}, "ack_timeout (10s) must be shorter than write_timeout (5s)"},
 		{"bad include header", map[string]any{"secret_token": "x", "include_headers": []string{"ok", "bad:name"}}, `include_headers: "bad:name"`},
+		{"negative max_connections", map[string]any{"secret_token": "x", "max_connections": -1}, "max_connections must be 0"},
 		{"ssl without certificate", map[string]any{"secret_token": "x", "ssl.enabled": true}, "certificate"},
 	}
 	for _, c := range cases {

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/net/netutil"
+
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/feature"
@@ -119,6 +121,9 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	}
 	if in.listening != nil {
 		in.listening(ln.Addr())
+	}
+	if in.cfg.MaxConnections > 0 {
+		ln = netutil.LimitListener(ln, in.cfg.MaxConnections)
 	}
 	scheme := "http"
 	if tlsCfg != nil {

@@ -229,7 +229,7 @@ func fileOutputConfig() string {
 queue.mem:
   events: 4096
   flush.min_events: 512
-  flush.timeout: 5ms
+  flush.timeout: 0s
 output.file:
   path: ${path.data}/out
   filename: zoom

@@ -219,7 +219,7 @@ func TestWebhookOverHTTPS(t *testing.T) {
 func TestWebhookACKTimeoutWhenOutputIsDown(t *testing.T) {
 	port, esPort := freePort(t), freePort(t) // nothing listens on esPort
 	fb, url := startFilebeat(t, webhookConfig(port, "")+fmt.Sprintf(`
-queue.mem.flush.timeout: 5ms
+queue.mem.flush.timeout: 0s
 output.elasticsearch:
   hosts: ["http://127.0.0.1:%d"]
   backoff.init: 100ms

@@ -1,0 +1,475 @@
+// Command bench measures zoombeat under load, against the floor of this
+// machine, in one run: `go tool mage bench` (or `go run ./testing/bench`).
+//
+// It builds the custom Filebeat and the floor server (testing/bench/floor),
+// starts each in turn, and drives it over loopback with concurrent keep-alive
+// clients that send signed notifications of every family (each with a
+// distinct event_ts, so each gets its own _id) for a fixed time. It prints
+// requests/s, events written, p50/p99/max latency, peak RSS and CPU seconds
+// per 1,000 events for both, the ratio ours/floor, and checks that every
+// request answered 200 has exactly one document in Filebeat's output.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+const secret = "bench-secret-token"
+
+var cpuProfile string
+
+func main() {
+	duration := flag.Duration("duration", 20*time.Second, "how long each target is driven")
+	concurrency := flag.Int("concurrency", 32, "concurrent keep-alive clients")
+	warmup := flag.Duration("warmup", 2*time.Second, "load before measuring")
+	keep := flag.Bool("keep", false, "keep the work directory")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of Filebeat under load to this file (go tool pprof)")
+	flag.Parse()
+	if err := run(*duration, *warmup, *concurrency, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// result is what one target did under load.
+type result struct {
+	name                string
+	requests, ok, fails int64
+	elapsed             time.Duration
+	p50, p99, max       time.Duration
+	peakRSS             int64 // bytes
+	cpu                 time.Duration
+	okIDs               map[string]bool
+}
+
+func (r result) rps() float64 { return float64(r.ok) / r.elapsed.Seconds() }
+
+func (r result) cpuPer1000() float64 {
+	if r.ok == 0 {
+		return 0
+	}
+	return r.cpu.Seconds() / float64(r.ok) * 1000
+}
+
+func run(duration, warmup time.Duration, concurrency int, keep bool) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "zoombeat-bench-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Println("work directory:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	for _, b := range [][2]string{{"filebeat", "."}, {"floor", "./testing/bench/floor"}} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(work, b[0]), b[1])
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building %s: %w", b[0], err)
+		}
+	}
+	bodies, err := loadSamples(filepath.Join(root, "testing", "webhook"))
+	if err != nil {
+		return err
+	}
+
+	ours, err := benchFilebeat(root, work, bodies, duration, warmup, concurrency)
+	if err != nil {
+		return err
+	}
+	floor, err := benchFloor(work, bodies, duration, warmup, concurrency)
+	if err != nil {
+		return err
+	}
+	report(ours, floor, duration, concurrency)
+	if ours.fails > 0 {
+		return fmt.Errorf("%d requests to zoombeat failed", ours.fails)
+	}
+	return nil
+}
+
+func repoRoot() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the module root: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// template is a sample notification whose event_ts digits are rewritten per
+// request, so that every request is a distinct notification.
+type template struct {
+	body   []byte
+	tsAt   int // offset of the 13 event_ts digits
+	tsBase int64
+}
+
+var eventTS = regexp.MustCompile(`"event_ts":\s*(\d{13})`)
+
+func loadSamples(dir string) ([]template, error) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	var out []template
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".expected.json") {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, b); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		b = compact.Bytes()
+		m := eventTS.FindSubmatchIndex(b)
+		if m == nil {
+			continue
+		}
+		base, _ := strconv.ParseInt(string(b[m[2]:m[3]]), 10, 64)
+		out = append(out, template{body: b, tsAt: m[2], tsBase: base})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no samples under " + dir)
+	}
+	return out, nil
+}
+
+// next returns the n-th distinct body of template t.
+func (t template) next(n int64) []byte {
+	b := append([]byte(nil), t.body...)
+	copy(b[t.tsAt:t.tsAt+13], strconv.FormatInt(t.tsBase+n, 10))
+	return b
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func benchFilebeat(root, work string, bodies []template, duration, warmup time.Duration, concurrency int) (result, error) {
+	port, err := freePort()
+	if err != nil {
+		return result{}, err
+	}
+	dir := filepath.Join(work, "filebeat-run")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return result{}, err
+	}
+	cfg := fmt.Sprintf(`
+filebeat.modules:
+  - module: zoom
+    webhook:
+      enabled: true
+      var.listen_address: 127.0.0.1
+      var.listen_port: %d
+      var.secret_token: %s
+queue.mem:
+  events: 4096
+  flush.min_events: 512
+  flush.timeout: 0s
+output.file:
+  path: %s
+  filename: zoom
+  rotate_every_kb: 10240000
+logging.level: warning
+logging.to_stderr: true
+`, port, secret, filepath.Join(dir, "out"))
+	if err := os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte(cfg), 0o600); err != nil {
+		return result{}, err
+	}
+	pprofPort, err := freePort()
+	if err != nil {
+		return result{}, err
+	}
+	cmd := exec.Command(filepath.Join(work, "filebeat"), "-e", "-c", filepath.Join(dir, "filebeat.yml"),
+		"--path.home", root, "--path.config", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs"),
+		"--httpprof", fmt.Sprintf("127.0.0.1:%d", pprofPort))
+	logf, _ := os.Create(filepath.Join(dir, "filebeat.log"))
+	defer logf.Close()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	url := fmt.Sprintf("http://127.0.0.1:%d/zoom", port)
+	if err := waitUp(url); err != nil {
+		return result{}, err
+	}
+
+	profiled := make(chan error, 1)
+	if cpuProfile != "" {
+		go func() {
+			time.Sleep(warmup)
+			profiled <- fetch(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", pprofPort, int(duration.Seconds())-1), cpuProfile)
+		}()
+	}
+	r := drive("zoombeat", url, true, bodies, duration, warmup, concurrency)
+	r.peakRSS, r.cpu = procStats(cmd.Process.Pid)
+	if cpuProfile != "" {
+		if err := <-profiled; err != nil {
+			return r, fmt.Errorf("CPU profile: %w", err)
+		}
+	}
+
+	// Stop, then check that every 200 is in the output exactly once.
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+	seen, err := outputIDs(filepath.Join(dir, "out"))
+	if err != nil {
+		return r, err
+	}
+	missing, dup := 0, 0
+	for id := range r.okIDs {
+		switch seen[id] {
+		case 0:
+			missing++
+		case 1:
+		default:
+			dup++
+		}
+	}
+	if missing > 0 || dup > 0 {
+		return r, fmt.Errorf("of %d requests answered 200, %d have no document and %d more than one", len(r.okIDs), missing, dup)
+	}
+	fmt.Printf("zoombeat: all %d requests answered 200 have exactly one document in the output (%d documents)\n", len(r.okIDs), total(seen))
+	return r, nil
+}
+
+func fetch(url, file string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, c := range m {
+		n += c
+	}
+	return n
+}
+
+func benchFloor(work string, bodies []template, duration, warmup time.Duration, concurrency int) (result, error) {
+	port, err := freePort()
+	if err != nil {
+		return result{}, err
+	}
+	cmd := exec.Command(filepath.Join(work, "floor"), "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-out", filepath.Join(work, "floor.ndjson"))
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	url := fmt.Sprintf("http://127.0.0.1:%d/zoom", port)
+	if err := waitUp(url); err != nil {
+		return result{}, err
+	}
+	r := drive("floor", url, false, bodies, duration, warmup, concurrency)
+	r.peakRSS, r.cpu = procStats(cmd.Process.Pid)
+	return r, nil
+}
+
+func waitUp(url string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not come up", url)
+}
+
+// drive sends signed notifications from concurrency keep-alive clients for
+// warmup+duration and measures the last duration.
+func drive(name, url string, trackIDs bool, bodies []template, duration, warmup time.Duration, concurrency int) result {
+	tr := &http.Transport{MaxIdleConns: concurrency, MaxIdleConnsPerHost: concurrency, IdleConnTimeout: time.Minute}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	var seq atomic.Int64
+	var measuring atomic.Bool
+	start := time.Now()
+	measureFrom := start.Add(warmup)
+	end := measureFrom.Add(duration)
+	type local struct {
+		lat                 []time.Duration
+		requests, ok, fails int64
+		ids                 []string
+	}
+	locals := make([]*local, concurrency)
+	var wg sync.WaitGroup
+	for w := range concurrency {
+		locals[w] = &local{}
+		wg.Add(1)
+		go func(l *local) {
+			defer wg.Done()
+			sender := &zoomsim.Sender{URL: url, Secret: secret, Client: client}
+			for {
+				now := time.Now()
+				if now.After(end) {
+					return
+				}
+				n := seq.Add(1)
+				body := bodies[int(n)%len(bodies)].next(n)
+				req, _ := sender.Request(context.Background(), body)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				lat := time.Since(t0)
+				if !t0.After(measureFrom) {
+					if trackIDs && err == nil && resp.StatusCode == 200 {
+						l.ids = append(l.ids, webhook.DeliveryID(body))
+					}
+					continue
+				}
+				measuring.Store(true)
+				l.requests++
+				l.lat = append(l.lat, lat)
+				if err == nil && resp.StatusCode == 200 {
+					l.ok++
+					if trackIDs {
+						l.ids = append(l.ids, webhook.DeliveryID(body))
+					}
+				} else {
+					l.fails++
+				}
+			}
+		}(locals[w])
+	}
+	wg.Wait()
+	r := result{name: name, elapsed: duration, okIDs: map[string]bool{}}
+	var lat []time.Duration
+	for _, l := range locals {
+		r.requests += l.requests
+		r.ok += l.ok
+		r.fails += l.fails
+		lat = append(lat, l.lat...)
+		for _, id := range l.ids {
+			r.okIDs[id] = true
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) > 0 {
+		r.p50 = lat[len(lat)/2]
+		r.p99 = lat[len(lat)*99/100]
+		r.max = lat[len(lat)-1]
+	}
+	return r
+}
+
+// procStats reads a process's peak RSS (VmHWM) and CPU time (utime+stime).
+func procStats(pid int) (int64, time.Duration) {
+	var rss int64
+	if f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+				kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+				rss = kb * 1024
+			}
+		}
+		f.Close()
+	}
+	var cpu time.Duration
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// Fields after the command name, which is in parentheses.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		cpu = time.Duration(utime+stime) * time.Second / 100 // USER_HZ
+	}
+	return rss, cpu
+}
+
+func outputIDs(dir string) (map[string]int, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.ndjson"))
+	seen := map[string]int{}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 4<<20)
+		for sc.Scan() {
+			var doc struct {
+				Meta struct {
+					ID string `json:"_id"`
+				} `json:"@metadata"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &doc); err == nil {
+				seen[doc.Meta.ID]++
+			}
+		}
+		fh.Close()
+	}
+	return seen, nil
+}
+
+func report(ours, floor result, duration time.Duration, concurrency int) {
+	fmt.Printf("\n%d concurrent keep-alive clients, %v measured after warm-up, signed notifications of every family\n\n", concurrency, duration)
+	fmt.Printf("| target | requests/s | answered 200 | other | p50 | p99 | max | peak RSS | CPU s / 1,000 events |\n")
+	fmt.Printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, r := range []result{ours, floor} {
+		fmt.Printf("| %s | %.0f | %d | %d | %v | %v | %v | %.1f MiB | %.3f |\n", r.name, r.rps(), r.ok, r.fails,
+			r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.max.Round(100*time.Microsecond),
+			float64(r.peakRSS)/(1<<20), r.cpuPer1000())
+	}
+	ratio := ours.rps() / floor.rps()
+	fmt.Printf("\nzoombeat / floor: %.0f%% of the floor's requests/s\n", ratio*100)
+	check := func(ok bool, what string) {
+		mark := "met"
+		if !ok {
+			mark = "MISSED"
+		}
+		fmt.Printf("  target %-40s %s\n", what, mark)
+	}
+	check(ratio >= 0.70, ">= 70% of the floor's requests/s")
+	check(ours.p99 < 20*time.Millisecond, "p99 < 20 ms")
+	check(ours.peakRSS < 100<<20, "peak RSS < 100 MiB")
+}
