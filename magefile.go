@@ -34,9 +34,18 @@ func Race() error {
 	return sh.RunV("go", "test", "-race", "./input/...", "./processors/...")
 }
 
-// Bench runs the Go benchmarks (signature check, handler, processor by
-// family) with allocation counts.
+// Bench runs the load benchmark (testing/bench): the real binary with the
+// zoom module against a minimal net/http floor, over loopback, and prints
+// requests/s, latency percentiles, peak RSS and CPU per 1,000 events for
+// both. BENCH_ARGS passes flags, e.g. "-duration 30s -concurrency 64".
 func Bench() error {
+	args := append([]string{"run", "./testing/bench"}, strings.Fields(os.Getenv("BENCH_ARGS"))...)
+	return sh.RunV("go", args...)
+}
+
+// GoBench runs the Go benchmarks (signature check, handler, processor by
+// family) with allocation counts.
+func GoBench() error {
 	return sh.RunV("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./input/...", "./processors/...")
 }
 

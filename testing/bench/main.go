@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,7 +93,7 @@ func run(duration, warmup time.Duration, concurrency int, keep bool) error {
 			return fmt.Errorf("building %s: %w", b[0], err)
 		}
 	}
-	bodies, err := loadSamples(filepath.Join(root, "testing", "webhook"))
+	bodies, err := zoomsim.LoadNotifications(filepath.Join(root, "testing", "webhook"))
 	if err != nil {
 		return err
 	}
@@ -123,52 +121,6 @@ func repoRoot() (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// template is a sample notification whose event_ts digits are rewritten per
-// request, so that every request is a distinct notification.
-type template struct {
-	body   []byte
-	tsAt   int // offset of the 13 event_ts digits
-	tsBase int64
-}
-
-var eventTS = regexp.MustCompile(`"event_ts":\s*(\d{13})`)
-
-func loadSamples(dir string) ([]template, error) {
-	paths, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
-	var out []template
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".expected.json") {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, b); err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		b = compact.Bytes()
-		m := eventTS.FindSubmatchIndex(b)
-		if m == nil {
-			continue
-		}
-		base, _ := strconv.ParseInt(string(b[m[2]:m[3]]), 10, 64)
-		out = append(out, template{body: b, tsAt: m[2], tsBase: base})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no samples under " + dir)
-	}
-	return out, nil
-}
-
-// next returns the n-th distinct body of template t.
-func (t template) next(n int64) []byte {
-	b := append([]byte(nil), t.body...)
-	copy(b[t.tsAt:t.tsAt+13], strconv.FormatInt(t.tsBase+n, 10))
-	return b
-}
-
 func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -178,7 +130,7 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-func benchFilebeat(root, work string, bodies []template, duration, warmup time.Duration, concurrency int) (result, error) {
+func benchFilebeat(root, work string, bodies []zoomsim.Notification, duration, warmup time.Duration, concurrency int) (result, error) {
 	port, err := freePort()
 	if err != nil {
 		return result{}, err
@@ -290,7 +242,7 @@ func total(m map[string]int) int {
 	return n
 }
 
-func benchFloor(work string, bodies []template, duration, warmup time.Duration, concurrency int) (result, error) {
+func benchFloor(work string, bodies []zoomsim.Notification, duration, warmup time.Duration, concurrency int) (result, error) {
 	port, err := freePort()
 	if err != nil {
 		return result{}, err
@@ -324,7 +276,7 @@ func waitUp(url string) error {
 
 // drive sends signed notifications from concurrency keep-alive clients for
 // warmup+duration and measures the last duration.
-func drive(name, url string, trackIDs bool, bodies []template, duration, warmup time.Duration, concurrency int) result {
+func drive(name, url string, trackIDs bool, bodies []zoomsim.Notification, duration, warmup time.Duration, concurrency int) result {
 	tr := &http.Transport{MaxIdleConns: concurrency, MaxIdleConnsPerHost: concurrency, IdleConnTimeout: time.Minute}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	defer tr.CloseIdleConnections()
@@ -352,7 +304,7 @@ func drive(name, url string, trackIDs bool, bodies []template, duration, warmup 
 					return
 				}
 				n := seq.Add(1)
-				body := bodies[int(n)%len(bodies)].next(n)
+				body := bodies[int(n)%len(bodies)].Nth(n)
 				req, _ := sender.Request(context.Background(), body)
 				t0 := time.Now()
 				resp, err := client.Do(req)
