@@ -24,9 +24,13 @@ func Build() error {
 }
 
 // Test runs the whole suite, the same command as the README and CI: unit,
-// fuzz seeds, and the end-to-end tests that build and drive the binary.
+// fuzz seeds, the end-to-end and reliability tests that build and drive the
+// binary, then the inputs' and the processor's tests under the race detector.
 func Test() error {
-	return sh.RunV("go", "test", "./...")
+	if err := sh.RunV("go", "test", "./..."); err != nil {
+		return err
+	}
+	return Race()
 }
 
 // Race runs the input and processor packages' tests under the race detector.
