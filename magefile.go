@@ -33,9 +33,10 @@ func Test() error {
 	return Race()
 }
 
-// Race runs the input and processor packages' tests under the race detector.
+// Race runs the input and processor packages' tests, and each of their
+// benchmarks once, under the race detector.
 func Race() error {
-	return sh.RunV("go", "test", "-race", "./input/...", "./processors/...")
+	return sh.RunV("go", "test", "-race", "-bench", ".", "-benchtime", "1x", "./input/...", "./processors/...")
 }
 
 // Bench runs the load benchmark (testing/bench): the real binary with the

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
@@ -406,10 +407,10 @@ func BenchmarkHandler(b *testing.B) {
 	pipe := &fakePipeline{}
 	cfg := defaultConfig()
 	cfg.SecretToken = testSecret
-	m := newInputMetrics(nil, nil)
+	m := newInputMetrics(nil, logp.NewNopLogger())
 	pub, closeWorkers, _ := startWorkers(pipe, 2, m)
 	defer closeWorkers()
-	h := newHandler(cfg, pub, m, logptestNop(), make(chan struct{}))
+	h := newHandler(cfg, pub, m, logp.NewNopLogger(), make(chan struct{}))
 	sender := &zoomsim.Sender{URL: "http://localhost/zoom", Secret: testSecret}
 	b.ReportAllocs()
 	for b.Loop() {

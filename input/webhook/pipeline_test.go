@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
-	"github.com/elastic/elastic-agent-libs/logp"
 )
 
 // fakePipeline stands in for libbeat's pipeline in unit tests. Its clients
@@ -84,8 +83,6 @@ func (c *fakeClient) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
 	return nil
 }
-
-func logptestNop() *logp.Logger { return logp.NewNopLogger() }
 
 // take returns the recorded events and forgets them.
 func (p *fakePipeline) take() []beat.Event {

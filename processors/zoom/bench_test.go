@@ -4,13 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/elastic/beats/v7/libbeat/beat"
-	"github.com/elastic/elastic-agent-libs/mapstr"
-
-	"github.com/zoombeat/zoombeat/input/webhook"
 )
 
-// BenchmarkProcessor maps one sample of each family per iteration
+// BenchmarkProcessor maps one sample of each family (and report) per iteration
 // (`go test -bench Processor -benchmem ./processors/zoom`).
 func BenchmarkProcessor(b *testing.B) {
 	p := mustProcessor(b, nil)
@@ -26,11 +22,7 @@ func BenchmarkProcessor(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				body, _, err := webhook.DecodeNotification(raw)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ev := &beat.Event{Timestamp: receivedAt, Fields: mapstr.M{"zoom": mapstr.M(body)}}
+				ev := inputEvent(b, raw)
 				b.StartTimer()
 				if _, err := p.Run(ev); err != nil {
 					b.Fatal(err)

@@ -43,6 +43,49 @@ type mapping struct {
 	fields   mapstr.M
 	unmapped map[string]any
 	errs     []string
+	groups   map[string]mapstr.M // objects of fields by dotted path, made or found once
+}
+
+// put stores v at the dotted path rel of dst (nil: the document's fields),
+// creating the objects on the way. Unlike mapstr.M.Put, it finds each object
+// of the document once, not once per value.
+func (m *mapping) put(dst mapstr.M, rel string, v any) {
+	i := strings.LastIndexByte(rel, '.')
+	if i < 0 {
+		if dst == nil {
+			dst = m.fields
+		}
+		dst[rel] = v
+		return
+	}
+	m.object(dst, rel[:i])[rel[i+1:]] = v
+}
+
+// object returns the object at path in dst (nil: the document's fields).
+func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
+	root := dst == nil
+	if root {
+		if o, ok := m.groups[path]; ok {
+			return o
+		}
+		dst = m.fields
+	}
+	cur := dst
+	for _, seg := range strings.Split(path, ".") {
+		next, ok := asMap(cur[seg])
+		if !ok {
+			next = mapstr.M{}
+			cur[seg] = mapstr.M(next)
+		}
+		cur = next
+	}
+	if root {
+		if m.groups == nil {
+			m.groups = map[string]mapstr.M{}
+		}
+		m.groups[path] = cur
+	}
+	return cur
 }
 
 // placeValue puts v, found at src in the notification, into the declared
@@ -87,10 +130,10 @@ func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
 			out = append(out, elem)
 		}
 		if len(out) > 0 {
-			_, _ = dst.Put(rel, out)
+			m.put(dst, rel, out)
 		}
 	case "flattened":
-		_, _ = dst.Put(rel, m.keep(lastKey(path), v))
+		m.put(dst, rel, m.keep(lastKey(path), v))
 	default:
 		if s, ok := v.(string); ok && s == "" && !isKeywordType(f.Type) {
 			return // Zoom sends "" for "no value" (a recording not yet ended, an unknown IP)
@@ -100,7 +143,7 @@ func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
 			m.fail(path, src, v, err)
 			return
 		}
-		_, _ = dst.Put(rel, cv)
+		m.put(dst, rel, cv)
 	}
 }
 
@@ -190,9 +233,9 @@ func (m *mapping) placeNotification(body map[string]any, family string) {
 			}
 			m.placePayload(payload, family)
 		case "download_token": // recording.completed sends it beside the payload
-			m.place(m.fields, "zoom.recording.download_token", "zoom.recording.download_token", k, v)
+			m.place(nil, "zoom.recording.download_token", "zoom.recording.download_token", k, v)
 		default:
-			m.place(m.fields, "zoom."+k, "zoom."+k, k, v)
+			m.place(nil, "zoom."+k, "zoom."+k, k, v)
 		}
 	}
 }
@@ -216,14 +259,14 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 				if to, moved := objectRelocations[ok]; moved {
 					path = to
 				}
-				m.place(m.fields, path, path, src+"."+ok, ov)
+				m.place(nil, path, path, src+"."+ok, ov)
 			}
 		default:
 			path := "zoom." + k
 			if to, renamed := payloadRenames[k]; renamed {
 				path = to
 			}
-			m.place(m.fields, path, path, src, v)
+			m.place(nil, path, path, src, v)
 		}
 	}
 }
@@ -231,12 +274,12 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 // finish writes zoom.unmapped and the error fields.
 func (m *mapping) finish() {
 	if len(m.unmapped) > 0 {
-		_, _ = m.fields.Put("zoom.unmapped", mapstr.M(m.unmapped))
+		m.put(nil, "zoom.unmapped", mapstr.M(m.unmapped))
 	}
 	if len(m.errs) > 0 {
 		sort.Strings(m.errs)
-		_, _ = m.fields.Put("error.message", "zoom processor: "+strings.Join(m.errs, "; "))
-		_, _ = m.fields.Put("event.kind", "pipeline_error")
+		m.put(nil, "error.message", "zoom processor: "+strings.Join(m.errs, "; "))
+		m.put(nil, "event.kind", "pipeline_error")
 	}
 }
 
@@ -278,7 +321,7 @@ func (m *mapping) set(path string, v any) {
 	case nil:
 		return
 	}
-	_, _ = m.fields.Put(path, v)
+	m.put(nil, path, v)
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }

@@ -24,7 +24,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		m.fail("zoom", "entry", body["entry"], fmt.Errorf("entry is %s, not an object", kind(body["entry"])))
 		entry = map[string]any{}
 	}
-	m.place(m.fields, "zoom.account_id", "zoom.account_id", "account_id", body["account_id"])
+	m.place(nil, "zoom.account_id", "zoom.account_id", "account_id", body["account_id"])
 	related := map[string]bool{}
 
 	switch report {
@@ -36,13 +36,13 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		for k, v := range entry {
 			switch k {
 			case "operator":
-				m.place(m.fields, "zoom.operator", "zoom.operator", "entry."+k, v)
+				m.place(nil, "zoom.operator", "zoom.operator", "entry."+k, v)
 			case "operation_detail":
 				text, _ := toKeyword(v)
 				m.set("message", text)
 				m.operationDetail(parseOperationDetail(text), catType, related)
 			default:
-				m.place(m.fields, "zoom.operation."+k, "zoom.operation."+k, "entry."+k, v)
+				m.place(nil, "zoom.operation."+k, "zoom.operation."+k, "entry."+k, v)
 			}
 		}
 		op := m.str("zoom.operator")
@@ -61,7 +61,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		p.common(m, ev, "zoom.activities", action, p.taxonomy, action)
 		m.set("observer.product", "Sign In/Sign Out Activity")
 		for k, v := range entry {
-			m.place(m.fields, "zoom.activity."+k, "zoom.activity."+k, "entry."+k, v)
+			m.place(nil, "zoom.activity."+k, "zoom.activity."+k, "entry."+k, v)
 		}
 		m.setPerson("user", person{email: m.str("zoom.activity.email")}, related)
 		if ip := m.str("zoom.activity.ip_address"); ip != "" {
