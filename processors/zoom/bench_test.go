@@ -3,7 +3,6 @@ package zoom
 import (
 	"path/filepath"
 	"testing"
-
 )
 
 // BenchmarkProcessor maps one sample of each family (and report) per iteration
