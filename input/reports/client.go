@@ -96,18 +96,22 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 			return nil, err
 		}
 		status, hdr, body, err := c.do(ctx, u, token)
+		// retry waits out a 5xx or network error, unless it was the last try.
+		retry := func(cause error) error {
+			failures++
+			if failures >= c.cfg.Retry.MaxAttempts {
+				return fmt.Errorf("GET %s failed %d times, last: %w", path, failures, cause)
+			}
+			c.metrics.retries.Inc()
+			c.log.Warnf("GET %s failed (%v); retrying", path, cause)
+			return c.sleep(ctx, c.backoff(failures))
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			failures++
-			if failures >= c.cfg.Retry.MaxAttempts {
-				return nil, fmt.Errorf("GET %s failed %d times, last: %w", path, failures, err)
-			}
-			c.metrics.retries.Inc()
-			c.log.Warnf("GET %s failed (%v); retrying", path, err)
-			if err := c.sleep(ctx, c.backoff(failures)); err != nil {
+			if err := retry(err); err != nil {
 				return nil, err
 			}
 		case status == http.StatusOK:
@@ -125,14 +129,7 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 				return nil, err
 			}
 		case status >= 500:
-			failures++
-			apiErr := apiError(status, body)
-			if failures >= c.cfg.Retry.MaxAttempts {
-				return nil, fmt.Errorf("GET %s failed %d times, last: %w", path, failures, apiErr)
-			}
-			c.metrics.retries.Inc()
-			c.log.Warnf("GET %s: %v; retrying", path, apiErr)
-			if err := c.sleep(ctx, c.backoff(failures)); err != nil {
+			if err := retry(apiError(status, body)); err != nil {
 				return nil, err
 			}
 		default:

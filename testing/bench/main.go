@@ -178,14 +178,11 @@ logging.to_stderr: true
 	logf, _ := os.Create(filepath.Join(dir, "filebeat.log"))
 	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
+	url, stop, err := start(cmd, port)
+	if err != nil {
 		return result{}, err
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	url := fmt.Sprintf("http://127.0.0.1:%d/zoom", port)
-	if err := waitUp(url); err != nil {
-		return result{}, err
-	}
+	defer stop()
 
 	profiled := make(chan error, 1)
 	if cpuProfile != "" {
@@ -194,10 +191,7 @@ logging.to_stderr: true
 			profiled <- fetch(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", pprofPort, int(duration.Seconds())-1), cpuProfile)
 		}()
 	}
-	stopSampling := sampleAnon(cmd.Process.Pid)
-	r := drive("zoombeat", url, true, bodies, duration, warmup, concurrency)
-	r.peakAnon = stopSampling()
-	r.peakRSS, r.cpu = procStats(cmd.Process.Pid)
+	r := measure(cmd, "zoombeat", url, true, bodies, duration, warmup, concurrency)
 	if cpuProfile != "" {
 		if err := <-profiled; err != nil {
 			return r, fmt.Errorf("CPU profile: %w", err)
@@ -257,19 +251,35 @@ func benchFloor(work string, bodies []zoomsim.Notification, duration, warmup tim
 		return result{}, err
 	}
 	cmd := exec.Command(filepath.Join(work, "floor"), "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-out", filepath.Join(work, "floor.ndjson"))
-	if err := cmd.Start(); err != nil {
+	url, stop, err := start(cmd, port)
+	if err != nil {
 		return result{}, err
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer stop()
+	return measure(cmd, "floor", url, false, bodies, duration, warmup, concurrency), nil
+}
+
+// start runs a target server and waits until it answers on port.
+func start(cmd *exec.Cmd, port int) (string, func(), error) {
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 	url := fmt.Sprintf("http://127.0.0.1:%d/zoom", port)
 	if err := waitUp(url); err != nil {
-		return result{}, err
+		stop()
+		return "", nil, err
 	}
+	return url, stop, nil
+}
+
+// measure drives the target and reads its memory and CPU use.
+func measure(cmd *exec.Cmd, name, url string, trackIDs bool, bodies []zoomsim.Notification, duration, warmup time.Duration, concurrency int) result {
 	stopSampling := sampleAnon(cmd.Process.Pid)
-	r := drive("floor", url, false, bodies, duration, warmup, concurrency)
+	r := drive(name, url, trackIDs, bodies, duration, warmup, concurrency)
 	r.peakAnon = stopSampling()
 	r.peakRSS, r.cpu = procStats(cmd.Process.Pid)
-	return r, nil
+	return r
 }
 
 func waitUp(url string) error {

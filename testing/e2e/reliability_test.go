@@ -161,14 +161,7 @@ func TestOutputDownWithDiskQueue(t *testing.T) {
 	port, esPort := freePort(t), freePort(t)
 	dir := t.TempDir()
 	// The smallest disk queue Filebeat allows, 10MiB.
-	writeFile(t, filepath.Join(dir, "filebeat.yml"), diskQueueConfig(port, "10MiB", "1MiB", fmt.Sprintf(`
-output.elasticsearch:
-  hosts: ["http://127.0.0.1:%d"]
-  backoff.init: 100ms
-  backoff.max: 1s
-setup.ilm.enabled: false
-setup.template.enabled: false
-`, esPort)))
+	writeFile(t, filepath.Join(dir, "filebeat.yml"), diskQueueConfig(port, "10MiB", "1MiB", unreachableES(esPort)))
 	env := []string{"ZOOM_SECRET_TOKEN=" + secret}
 	fb, url := startArgs(t, dir, env, "--path.home", dir)
 
@@ -228,18 +221,12 @@ func waitQuiet(fb *filebeat) {
 // and memory stays bounded, however many arrive.
 func TestOutputDownWithMemoryQueue(t *testing.T) {
 	port, esPort := freePort(t), freePort(t)
-	fb, url := startFilebeat(t, strings.Replace(webhookConfig(port, ""), "ack_timeout: 1s", "ack_timeout: 300ms", 1)+fmt.Sprintf(`
+	fb, url := startFilebeat(t, strings.Replace(webhookConfig(port, ""), "ack_timeout: 1s", "ack_timeout: 300ms", 1)+`
 queue.mem:
   events: 512
   flush.min_events: 64
   flush.timeout: 0s
-output.elasticsearch:
-  hosts: ["http://127.0.0.1:%d"]
-  backoff.init: 100ms
-  backoff.max: 1s
-setup.ilm.enabled: false
-setup.template.enabled: false
-`, esPort), "ZOOM_SECRET_TOKEN="+secret)
+`+unreachableES(esPort), "ZOOM_SECRET_TOKEN="+secret)
 	before := rssOf(t, fb.cmd.Process.Pid)
 	start := time.Now()
 	results := load(t, url, 64, 16, nil) // 1,024 requests, twice what the queue holds

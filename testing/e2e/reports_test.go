@@ -18,34 +18,28 @@ import (
 var reportsReady = regexp.MustCompile(`(No cursor for report|Resuming report) (\w+)`)
 
 func reportsConfig(server *zoomsim.ReportServer, monPort int) string {
+	fileset := func(name string) string {
+		return fmt.Sprintf(`
+    %s:
+      enabled: true
+      var.account_id: ${ZOOM_ACCOUNT_ID}
+      var.client_id: ${ZOOM_CLIENT_ID}
+      var.client_secret: ${ZOOM_CLIENT_SECRET}
+      var.api_url: %[2]s/v2
+      var.oauth_url: %[2]s/oauth/token
+      var.interval: 1s
+      var.page_size: 4`, name, server.URL())
+	}
 	return fmt.Sprintf(`
 http.enabled: true
 http.host: 127.0.0.1
-http.port: %[2]d
+http.port: %d
 filebeat.modules:
   - module: zoom
     webhook:
-      enabled: false
-    operationlogs:
-      enabled: true
-      var.account_id: ${ZOOM_ACCOUNT_ID}
-      var.client_id: ${ZOOM_CLIENT_ID}
-      var.client_secret: ${ZOOM_CLIENT_SECRET}
-      var.api_url: %[1]s/v2
-      var.oauth_url: %[1]s/oauth/token
-      var.interval: 1s
-      var.page_size: 4
-    activities:
-      enabled: true
-      var.account_id: ${ZOOM_ACCOUNT_ID}
-      var.client_id: ${ZOOM_CLIENT_ID}
-      var.client_secret: ${ZOOM_CLIENT_SECRET}
-      var.api_url: %[1]s/v2
-      var.oauth_url: %[1]s/oauth/token
-      var.interval: 1s
-      var.page_size: 4
+      enabled: false`, monPort) + fileset("operationlogs") + fileset("activities") + `
 filebeat.registry.flush: 0s
-`, server.URL(), monPort) + fileOutputConfig()
+` + fileOutputConfig()
 }
 
 func reportsServer(t *testing.T) *zoomsim.ReportServer {

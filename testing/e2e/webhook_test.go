@@ -218,16 +218,7 @@ func TestWebhookOverHTTPS(t *testing.T) {
 
 func TestWebhookACKTimeoutWhenOutputIsDown(t *testing.T) {
 	port, esPort := freePort(t), freePort(t) // nothing listens on esPort
-	fb, url := startFilebeat(t, webhookConfig(port, "")+fmt.Sprintf(`
-queue.mem.flush.timeout: 0s
-output.elasticsearch:
-  hosts: ["http://127.0.0.1:%d"]
-  backoff.init: 100ms
-  backoff.max: 1s
-setup.ilm.enabled: false
-setup.template.enabled: false
-logging.level: info
-`, esPort), "ZOOM_SECRET_TOKEN="+secret)
+	fb, url := startFilebeat(t, webhookConfig(port, "")+"queue.mem.flush.timeout: 0s\n"+unreachableES(esPort), "ZOOM_SECRET_TOKEN="+secret)
 	sender := &zoomsim.Sender{URL: url, Secret: secret}
 
 	start := time.Now()
@@ -276,4 +267,18 @@ func TestShippedDefaultConfig(t *testing.T) {
 	assert.Equal(t, "85746263467", get(doc, "zoom.meeting.id"))
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
+}
+
+// unreachableES is an Elasticsearch output to a loopback port where nothing
+// listens: the output is down.
+func unreachableES(port int) string {
+	return fmt.Sprintf(`
+output.elasticsearch:
+  hosts: ["http://127.0.0.1:%d"]
+  backoff.init: 100ms
+  backoff.max: 1s
+setup.ilm.enabled: false
+setup.template.enabled: false
+logging.level: info
+`, port)
 }
