@@ -290,8 +290,10 @@ func TestTLSAndProxy(t *testing.T) {
 	assert.Len(t, r.pub.events, 1)
 	assert.Positive(t, proxied.Load(), "requests went through proxy_url")
 
-	// Without the CA the server's certificate is refused.
+	// Without the CA the server's certificate is refused (directly, so that
+	// the error is the TLS client's own).
 	delete(settings, "ssl.certificate_authorities")
+	delete(settings, "proxy_url")
 	r.cfg, err = unpack(settings)
 	require.NoError(t, err)
 	err = r.poller(ReportActivities, state{}).poll(context.Background())
