@@ -121,6 +121,7 @@ func TestInputTemplateWithEveryVar(t *testing.T) {
 	vars["preserve_original_event"] = true
 	vars["redact_secrets"] = false
 	vars["tags"] = []any{"zoom"}
+	vars["pseudonymize"] = map[string]any{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}
 	cfg, err := renderInput(t, "webhook", vars)
 	require.NoError(t, err)
 	var got map[string]any
@@ -130,7 +131,8 @@ func TestInputTemplateWithEveryVar(t *testing.T) {
 	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "v"}, got["secret"])
 	assert.Equal(t, []any{"zoom", "preserve_original_event"}, got["tags"])
 	assert.Equal(t, false, got["publisher_pipeline"].(map[string]any)["disable_host"])
-	assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": false}}}, got["processors"])
+	assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": false,
+		"pseudonymize": map[string]any{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}}}}, got["processors"])
 }
 
 func TestIngestPipeline(t *testing.T) {
@@ -201,7 +203,7 @@ func TestReportTemplates(t *testing.T) {
 			assert.Equal(t, []any{fs}, got["reports"], "each fileset polls its own report")
 			assert.Equal(t, `s"ec:ret`, got["client_secret"])
 			assert.Equal(t, "7d", got["initial_interval"])
-			assert.Equal(t, []any{map[string]any{"zoom": nil}}, got["processors"])
+			assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": true}}}, got["processors"])
 		})
 	}
 }

@@ -10,6 +10,8 @@ type config struct {
 	// RedactSecrets masks meeting and webinar passcodes, host keys, download
 	// tokens and the pwd/zak/token parameters of URLs.
 	RedactSecrets bool `config:"redact_secrets"`
+	// Pseudonymize replaces people's identifiers with keyed HMACs.
+	Pseudonymize pseudonymizeConfig `config:"pseudonymize"`
 }
 
 func defaultConfig() config {
@@ -20,5 +22,5 @@ func (c *config) Validate() error {
 	if c.Field == "" {
 		return fmt.Errorf("field must name the field that holds the Zoom notification")
 	}
-	return nil
+	return c.Pseudonymize.validate()
 }

@@ -5,6 +5,8 @@
 //
 //	processors:
 //	  - zoom: ~                      # or {redact_secrets: false}
+//	  - zoom:
+//	      pseudonymize: {enabled: true, key: "${ZOOM_PSEUDONYM_KEY}", keep_domain: true}
 package zoom
 
 import (
@@ -33,8 +35,9 @@ func init() {
 type processor struct {
 	cfg        config
 	schema     zoommodule.Schema
-	taxonomy   Taxonomy // webhook event names
-	operations Taxonomy // operation log category types and actions
+	taxonomy   Taxonomy       // webhook event names
+	operations Taxonomy       // operation log category types and actions
+	pseudo     *pseudonymizer // nil unless pseudonymize.enabled
 	now        func() time.Time
 }
 
@@ -60,7 +63,11 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, operations: operations, now: time.Now}, nil
+	p := &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, operations: operations, now: time.Now}
+	if cfg.Pseudonymize.Enabled {
+		p.pseudo = newPseudonymizer(cfg.Pseudonymize)
+	}
+	return p, nil
 }
 
 func (p *processor) String() string {
@@ -84,14 +91,15 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	if report, ok := body["report"].(string); ok && (report == reportOperationLogs || report == reportActivities) {
 		_ = ev.Fields.Delete(p.cfg.Field)
 		p.mapReport(ev, report, body)
-		return ev, nil
-	}
-	name, ok := body["event"].(string)
-	if !ok || name == "" {
+	} else if name, ok := body["event"].(string); ok && name != "" {
+		_ = ev.Fields.Delete(p.cfg.Field)
+		p.mapNotification(ev, name, body)
+	} else {
 		return ev, nil // not a notification (or already mapped)
 	}
-	_ = ev.Fields.Delete(p.cfg.Field)
-	p.mapNotification(ev, name, body)
+	if p.pseudo != nil {
+		p.pseudo.apply(ev.Fields)
+	}
 	return ev, nil
 }
 

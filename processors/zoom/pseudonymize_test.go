@@ -1,0 +1,130 @@
+package zoom
+
+import (
+	"encoding/json"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
+
+const pseudonymKey = "test-pseudonym-key-0123456789"
+
+func pseudonymizing(keepDomain bool) func(*config) {
+	return func(c *config) {
+		c.Pseudonymize = pseudonymizeConfig{Enabled: true, Key: pseudonymKey, KeepDomain: keepDomain}
+	}
+}
+
+func sampleDoc(t *testing.T, p *processor, sample string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testing", sample+".json"))
+	require.NoError(t, err)
+	return document(t, p, raw)
+}
+
+// TestPseudonymsJoinAcrossFamiliesAndInputs: the same person gets the same
+// token in a webhook sign-in, a meeting participant event and the sign-in
+// report, and across processors (restarts) with the same key.
+func TestPseudonymsJoinAcrossFamiliesAndInputs(t *testing.T) {
+	p := mustProcessor(t, pseudonymizing(false))
+	signIn := sampleDoc(t, p, "webhook/user/user.signed_in")
+	joined := sampleDoc(t, p, "webhook/meeting/meeting.participant_joined")
+	report := sampleDoc(t, mustProcessor(t, pseudonymizing(false)), "reports/activities/sign-in-browser")
+
+	want := get(mapstr.M(signIn), "user.email")
+	require.IsType(t, "", want)
+	assert.True(t, strings.HasPrefix(want.(string), "pz-"), "%v", want)
+	assert.Equal(t, want, get(mapstr.M(joined), "user.email"), "webhook families agree")
+	assert.Equal(t, want, get(mapstr.M(report), "user.email"), "the reports input agrees, in another processor")
+	assert.Equal(t, want, get(mapstr.M(joined), "zoom.participant.email"))
+	assert.Equal(t, get(mapstr.M(signIn), "user.id"), get(mapstr.M(joined), "user.id"))
+
+	other := mustProcessor(t, func(c *config) {
+		c.Pseudonymize = pseudonymizeConfig{Enabled: true, Key: "another-key-0123456789abcdef"}
+	})
+	assert.NotEqual(t, want, get(mapstr.M(sampleDoc(t, other, "webhook/user/user.signed_in")), "user.email"), "another key, another token")
+}
+
+func TestPseudonymsKeepDomainAndIPs(t *testing.T) {
+	doc := mapstr.M(sampleDoc(t, mustProcessor(t, pseudonymizing(true)), "webhook/meeting/meeting.participant_joined"))
+	email, _ := get(doc, "user.email").(string)
+	assert.Regexp(t, `^pz-[0-9a-f]{20}@example\.com$`, email)
+	assert.Equal(t, "example.com", get(doc, "user.domain"), "keep_domain keeps domain fields")
+
+	ip, _ := get(doc, "source.ip").(string)
+	addr, err := netip.ParseAddr(ip)
+	require.NoError(t, err, "an IP stays an IP")
+	assert.True(t, netip.MustParsePrefix("240.0.0.0/4").Contains(addr), "%s is in the reserved range", addr)
+	assert.NotEqual(t, "203.0.113.7", ip)
+
+	v6 := mapstr.M(sampleDoc(t, mustProcessor(t, pseudonymizing(true)), "reports/activities/sign-in-mac"))
+	addr6, err := netip.ParseAddr(get(v6, "source.ip").(string))
+	require.NoError(t, err)
+	assert.True(t, netip.MustParsePrefix("fd00::/8").Contains(addr6))
+
+	noDomain := mapstr.M(sampleDoc(t, mustProcessor(t, pseudonymizing(false)), "webhook/meeting/meeting.participant_joined"))
+	assert.Regexp(t, `^pz-[0-9a-f]{20}$`, get(noDomain, "user.email"))
+	assert.NotEqual(t, "example.com", get(noDomain, "user.domain"))
+}
+
+// TestPseudonymizeLeavesNoOriginal checks every sample: no value of a
+// pseudonymized field, and no email address, survives anywhere in the
+// document, event.original, message and related.user included.
+func TestPseudonymizeLeavesNoOriginal(t *testing.T) {
+	plain := mustProcessor(t, nil)
+	pseudo := mustProcessor(t, pseudonymizing(false))
+	ps := newPseudonymizer(pseudo.cfg.Pseudonymize)
+	for _, pl := range payloads(t) {
+		t.Run(pl.name, func(t *testing.T) {
+			// The originals: what the pseudonymized fields hold without it.
+			clear := document(t, plain, pl.raw)
+			var originals []string
+			ps.walkFields(clear, nil, func(_, v string) string {
+				if len(v) >= 3 && v != Redacted {
+					originals = append(originals, v)
+				}
+				return v
+			})
+			originals = append(originals, emailAnywhereRE.FindAllString(string(pl.raw), -1)...)
+
+			ev := inputEvent(t, pl.raw)
+			_, _ = ev.Fields.Put("event.original", string(pl.raw)) // preserve_original_event
+			out, err := pseudo.Run(ev)
+			require.NoError(t, err)
+			b, err := json.Marshal(out.Fields)
+			require.NoError(t, err)
+			text := string(b)
+			for _, o := range originals {
+				quoted, _ := json.Marshal(o)
+				inner := string(quoted[1 : len(quoted)-1])
+				assert.NotContains(t, text, inner, "%q is still in the document", o)
+			}
+		})
+	}
+}
+
+func TestPseudonymizeConfig(t *testing.T) {
+	_, err := New(conf.MustNewConfigFrom(map[string]any{"pseudonymize.enabled": true}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "pseudonymize.key must be at least 16 characters")
+
+	_, err = New(conf.MustNewConfigFrom(map[string]any{"pseudonymize": map[string]any{"enabled": true, "key": pseudonymKey, "fields": []string{"user.email"}}}), nil)
+	require.NoError(t, err)
+
+	// A custom field list pseudonymizes those fields (and emails anywhere).
+	p := mustProcessor(t, func(c *config) {
+		c.Pseudonymize = pseudonymizeConfig{Enabled: true, Key: pseudonymKey, Fields: []string{"user.id"}}
+	})
+	doc := mapstr.M(sampleDoc(t, p, "webhook/user/user.signed_in"))
+	assert.True(t, strings.HasPrefix(get(doc, "user.id").(string), "pz-"))
+	assert.True(t, strings.HasPrefix(get(doc, "user.email").(string), "pz-"), "emails are never left in clear")
+	assert.Equal(t, "browser", get(doc, "zoom.user.client_type"), "other fields are untouched")
+}
