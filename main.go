@@ -11,8 +11,9 @@ import (
 	"github.com/elastic/beats/v7/filebeat/cmd"
 
 	"github.com/zoombeat/zoombeat/input"
-	_ "github.com/zoombeat/zoombeat/module/zoom"     // the zoom module's fields, for templates
-	_ "github.com/zoombeat/zoombeat/processors/zoom" // the zoom processor
+	_ "github.com/zoombeat/zoombeat/module/zoom"           // the zoom module's fields, for templates
+	_ "github.com/zoombeat/zoombeat/processors/detections" // the zoom_detections processor
+	_ "github.com/zoombeat/zoombeat/processors/zoom"       // the zoom processor
 )
 
 func main() {

@@ -106,17 +106,17 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	p := r.poller(ReportOperationLogs, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
-	assert.Len(t, ids, 15, "every sample entry, once")
+	assert.Len(t, ids, 16, "every sample entry, once")
 	for id, n := range ids {
 		assert.Equal(t, 1, n, id)
 	}
-	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/operationlogs", 200), 4, "15 entries in pages of 4")
-	assert.EqualValues(t, 15, p.metrics.published.Get())
+	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/operationlogs", 200), 4, "16 entries in pages of 4")
+	assert.EqualValues(t, 16, p.metrics.published.Get())
 	assert.Equal(t, 1, r.server.TokenRequests(), "one token, reused")
 
 	// The next poll re-reads today and publishes nothing.
 	require.NoError(t, p.poll(context.Background()))
-	assert.Len(t, r.pub.events, 15)
+	assert.Len(t, r.pub.events, 16)
 	assert.Positive(t, p.metrics.skipped.Get())
 
 	// An entry appearing today, even with a time before the newest one
@@ -125,12 +125,12 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 		"operator": "late@example.com", "category_type": "User", "action": "Add", "operation_detail": "Add User new@example.com"})
 	require.NoError(t, p.poll(context.Background()))
 	require.NoError(t, p.poll(context.Background()))
-	assert.Len(t, r.pub.events, 16)
+	assert.Len(t, r.pub.events, 17)
 
 	// A restart resumes from the acknowledged cursor: nothing again.
 	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
-	assert.Len(t, r.pub.events, 16)
+	assert.Len(t, r.pub.events, 17)
 }
 
 func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {
@@ -270,9 +270,13 @@ func TestTLSAndProxy(t *testing.T) {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		w.WriteHeader(http.StatusOK)
-		conn, _, _ := w.(http.Hijacker).Hijack()
-		go func() { _, _ = io.Copy(upstream, conn); upstream.Close() }()
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			upstream.Close()
+			return
+		}
+		_, _ = conn.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+		go func() { _, _ = io.Copy(upstream, buf); upstream.Close() }() // buf: what the client sent already
 		_, _ = io.Copy(conn, upstream)
 		conn.Close()
 	}))

@@ -28,7 +28,8 @@ func reportsConfig(server *zoomsim.ReportServer, monPort int) string {
       var.api_url: %[2]s/v2
       var.oauth_url: %[2]s/oauth/token
       var.interval: 1s
-      var.page_size: 4`, name, server.URL())
+      var.page_size: 4
+      var.detections: true`, name, server.URL())
 	}
 	return fmt.Sprintf(`
 http.enabled: true
@@ -92,10 +93,10 @@ func TestReportsEndToEnd(t *testing.T) {
 
 	// First run: the backfill.
 	fb := startReports(t, dir, server, "secret-e2e")
-	require.Eventually(t, func() bool { return len(fb.docs()) >= 20 }, 60*time.Second, 100*time.Millisecond, "15 operation log and 5 activity entries")
+	require.Eventually(t, func() bool { return len(fb.docs()) >= 21 }, 60*time.Second, 100*time.Millisecond, "16 operation log and 5 activity entries")
 	waitPolls(t, server, 2)
 	docs := fb.docs()
-	require.Len(t, docs, 20)
+	require.Len(t, docs, 21)
 	for id, n := range countByID(docs) {
 		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
 	}
@@ -105,13 +106,15 @@ func TestReportsEndToEnd(t *testing.T) {
 	for _, d := range docs {
 		datasets[get(d, "event.dataset")]++
 	}
-	assert.Equal(t, map[any]int{"zoom.operationlogs": 15, "zoom.activities": 5}, datasets)
+	assert.Equal(t, map[any]int{"zoom.operationlogs": 16, "zoom.activities": 5}, datasets)
 	found := false
 	for _, d := range docs {
 		if get(d, "event.action") == "role.assign" {
 			found = true
 			assert.Equal(t, "jchill@example.com", get(d, "user.target.email"))
 			assert.Equal(t, []any{"user", "change", "admin"}, get(d, "event.type"))
+			assert.Equal(t, []any{"Zoom user granted an admin or owner role"}, get(d, "rule.name"), "var.detections runs the rules")
+			assert.Contains(t, get(d, "tags"), "detection")
 		}
 	}
 	assert.True(t, found, "the role grant is mapped")
@@ -123,7 +126,7 @@ func TestReportsEndToEnd(t *testing.T) {
 	assert.EqualValues(t, 1, acts["token_refreshes_total"])
 	assert.NotEmpty(t, acts["cursor_since"])
 	ops := inputMetricsBySuffix(t, monPort, "::operationlogs::acct-e2e")
-	assert.EqualValues(t, 15, ops["events_published_total"])
+	assert.EqualValues(t, 16, ops["events_published_total"])
 	assert.EqualValues(t, 1, ops["retries_total"])
 	assert.GreaterOrEqual(t, ops["pages_total"], float64(4))
 	code, _ := fb.stop()
@@ -135,15 +138,15 @@ func TestReportsEndToEnd(t *testing.T) {
 		return strings.Contains(fb.logs(), "Resuming report operationlogs") && strings.Contains(fb.logs(), "Resuming report activities")
 	}, 10*time.Second, 50*time.Millisecond, "both reports resume from the registry")
 	waitPolls(t, server, 2)
-	assert.Len(t, fb.docs(), 20, "nothing published again after a restart")
+	assert.Len(t, fb.docs(), 21, "nothing published again after a restart")
 
 	// An entry appearing today is picked up exactly once.
 	server.AddActivities(map[string]any{"email": "new.user@example.com", "time": time.Now().UTC().Format(time.RFC3339),
 		"type": "Sign in", "ip_address": "203.0.113.99", "client_type": "Browser", "version": "-"})
-	require.Eventually(t, func() bool { return len(fb.docs()) == 21 }, 30*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return len(fb.docs()) == 22 }, 30*time.Second, 100*time.Millisecond)
 	waitPolls(t, server, 3)
 	docs = fb.docs()
-	assert.Len(t, docs, 21)
+	assert.Len(t, docs, 22)
 	for id, n := range countByID(docs) {
 		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
 	}

@@ -1,0 +1,302 @@
+// Package detections is the zoom_detections processor: it evaluates
+// zoombeat's Sigma rules (rules/*.yml) on the documents the zoom processor
+// wrote, and marks the matching ones with rule.*, threat.* and the
+// "detection" tag. Opt-in, after the zoom processor:
+//
+//	processors:
+//	  - zoom: ~
+//	  - zoom_detections: ~
+package detections
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyjkemp/sigma-go"
+	"github.com/bradleyjkemp/sigma-go/evaluator"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/processors"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/zoombeat/zoombeat/rules"
+)
+
+// Name is the processor's name in configurations.
+const Name = "zoom_detections"
+
+func init() {
+	processors.RegisterPlugin(Name, New)
+}
+
+// arrayFields are the document's list fields that rules may test: the
+// evaluator compares each element.
+var arrayFields = []string{"event.category", "event.type", "related.user", "related.ip", "tags", "zoom.meeting.issues", "zoom.webinar.issues"}
+
+type rule struct {
+	sigma.Rule
+	eval *evaluator.RuleEvaluator
+}
+
+type processor struct {
+	rules    []rule
+	counts   *windowCounter
+	networks *networkMemory
+}
+
+// New builds the processor from its configuration.
+func New(c *conf.C, _ *logp.Logger) (beat.Processor, error) {
+	cfg := defaultConfig()
+	if err := c.Unpack(&cfg); err != nil {
+		return nil, fmt.Errorf("%s processor: %w", Name, err)
+	}
+	return newProcessor(cfg)
+}
+
+var timeframeRE = regexp.MustCompile(`(?m)^  timeframe:\s*(\S+)\s*\n`)
+
+// LoadRules parses every rule of rules/.
+func LoadRules() ([]sigma.Rule, error) {
+	names, err := fs.Glob(rules.FS, "*.yml")
+	if err != nil {
+		return nil, err
+	}
+	var out []sigma.Rule
+	for _, n := range names {
+		b, err := rules.FS.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		// sigma-go v0.6.6 decodes detection.timeframe from the whole
+		// detection map, which fails; take it out and set it ourselves.
+		var timeframe time.Duration
+		if m := timeframeRE.FindSubmatchIndex(b); m != nil {
+			if timeframe, err = time.ParseDuration(string(b[m[2]:m[3]])); err != nil {
+				return nil, fmt.Errorf("rules/%s: timeframe: %w", n, err)
+			}
+			b = append(b[:m[0]:m[0]], b[m[1]:]...)
+		}
+		r, err := sigma.ParseRule(b)
+		if err != nil {
+			return nil, fmt.Errorf("rules/%s: %w", n, err)
+		}
+		r.Detection.Timeframe = timeframe
+		if r.ID == "" || r.Title == "" || r.Level == "" {
+			return nil, fmt.Errorf("rules/%s: a rule needs an id, a title and a level", n)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func newProcessor(cfg config) (*processor, error) {
+	all, err := LoadRules()
+	if err != nil {
+		return nil, err
+	}
+	p := &processor{counts: newWindowCounter(), networks: newNetworkMemory(cfg)}
+	mappings := map[string]sigma.FieldMapping{}
+	for _, f := range arrayFields {
+		mappings[f] = sigma.FieldMapping{TargetNames: []string{f}}
+	}
+	// Names for aggregations, whose grammar takes no dotted field names.
+	mappings["actor"] = sigma.FieldMapping{TargetNames: []string{"user.email"}}
+	config := sigma.Config{FieldMappings: mappings}
+	for _, r := range all {
+		if len(cfg.Rules) > 0 && !slices.Contains(cfg.Rules, r.ID) && !slices.Contains(cfg.Rules, r.Title) {
+			continue
+		}
+		timeframe := r.Detection.Timeframe
+		p.rules = append(p.rules, rule{Rule: r, eval: evaluator.ForRule(r,
+			evaluator.WithConfig(config),
+			evaluator.CountImplementation(func(ctx context.Context, key evaluator.GroupedByValues) (float64, error) {
+				return float64(p.counts.add(r.ID+key.Key(), eventTime(ctx), timeframe)), nil
+			}),
+		)})
+	}
+	if len(p.rules) == 0 {
+		return nil, fmt.Errorf("%s processor: no rule matches rules: %v", Name, cfg.Rules)
+	}
+	return p, nil
+}
+
+func (p *processor) String() string { return fmt.Sprintf("%s=[rules=%d]", Name, len(p.rules)) }
+
+type timeKey struct{}
+
+func eventTime(ctx context.Context) time.Time {
+	t, _ := ctx.Value(timeKey{}).(time.Time)
+	return t
+}
+
+// Run evaluates every rule on the event. It never drops an event, and a
+// rule that cannot be evaluated is skipped, not fatal.
+func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
+	p.networks.annotate(ev)
+	flat := map[string]any(ev.Fields.Flatten())
+	flat["@timestamp"] = ev.Timestamp
+	ctx := context.WithValue(context.Background(), timeKey{}, ev.Timestamp)
+	var matched []rule
+	for _, r := range p.rules {
+		res, err := r.eval.Matches(ctx, flat)
+		if err == nil && res.Match {
+			matched = append(matched, r)
+		}
+	}
+	if len(matched) > 0 {
+		mark(ev.Fields, matched)
+	}
+	return ev, nil
+}
+
+// mark adds rule.*, threat.* and the detection tag for the matched rules.
+func mark(fields mapstr.M, matched []rule) {
+	var names, ids, descriptions, tacticIDs, tacticNames, techniqueIDs, techniqueNames []string
+	for _, r := range matched {
+		names = append(names, r.Title)
+		ids = append(ids, r.ID)
+		descriptions = append(descriptions, strings.TrimSpace(r.Description))
+		for _, tag := range r.Tags {
+			t, ok := strings.CutPrefix(tag, "attack.")
+			if !ok {
+				continue
+			}
+			if tac, ok := tactics[t]; ok {
+				tacticIDs = appendNew(tacticIDs, tac.id)
+				tacticNames = appendNew(tacticNames, tac.name)
+			} else if tech, ok := techniques[strings.ToUpper(t)]; ok {
+				techniqueIDs = appendNew(techniqueIDs, strings.ToUpper(t))
+				techniqueNames = appendNew(techniqueNames, tech)
+			}
+		}
+	}
+	_, _ = fields.Put("rule.name", names)
+	_, _ = fields.Put("rule.id", ids)
+	_, _ = fields.Put("rule.description", descriptions)
+	_, _ = fields.Put("rule.ruleset", "zoombeat")
+	_, _ = fields.Put("rule.author", []string{"zoombeat"})
+	_, _ = fields.Put("threat.framework", "MITRE ATT&CK")
+	_, _ = fields.Put("threat.tactic.id", tacticIDs)
+	_, _ = fields.Put("threat.tactic.name", tacticNames)
+	_, _ = fields.Put("threat.technique.id", techniqueIDs)
+	_, _ = fields.Put("threat.technique.name", techniqueNames)
+	_ = mapstr.AddTags(fields, []string{"detection"})
+}
+
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+// tactics and techniques name the MITRE ATT&CK tags the rules use.
+var tactics = map[string]struct{ id, name string }{
+	"initial-access":       {"TA0001", "Initial Access"},
+	"persistence":          {"TA0003", "Persistence"},
+	"privilege-escalation": {"TA0004", "Privilege Escalation"},
+	"defense-evasion":      {"TA0005", "Defense Evasion"},
+	"credential-access":    {"TA0006", "Credential Access"},
+	"collection":           {"TA0009", "Collection"},
+	"impact":               {"TA0040", "Impact"},
+}
+
+var techniques = map[string]string{
+	"T1078": "Valid Accounts",
+	"T1098": "Account Manipulation",
+	"T1528": "Steal Application Access Token",
+	"T1530": "Data from Cloud Storage",
+	"T1531": "Account Access Removal",
+	"T1556": "Modify Authentication Process",
+	"T1562": "Impair Defenses",
+}
+
+// windowCounter counts events per key within a sliding timeframe, for the
+// rules' count() aggregations. Keys whose events all left the window are
+// dropped.
+type windowCounter struct {
+	mu    sync.Mutex
+	times map[string][]time.Time
+}
+
+func newWindowCounter() *windowCounter { return &windowCounter{times: map[string][]time.Time{}} }
+
+func (w *windowCounter) add(key string, t time.Time, timeframe time.Duration) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ts := append(w.times[key], t)
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	if timeframe > 0 {
+		from := 0
+		for from < len(ts) && ts[len(ts)-1].Sub(ts[from]) > timeframe {
+			from++
+		}
+		ts = ts[from:]
+	}
+	w.times[key] = ts
+	return len(ts)
+}
+
+// networkMemory remembers the networks each user signed in from, and marks
+// a sign-in from a network new for a user with a known network:
+// zoom.detection.new_source_network. It lives in memory: a restart forgets.
+type networkMemory struct {
+	mu       sync.Mutex
+	v4, v6   int
+	maxUsers int
+	seen     map[string]map[netip.Prefix]bool
+	order    []string // users, least recently added first
+}
+
+func newNetworkMemory(cfg config) *networkMemory {
+	return &networkMemory{v4: cfg.NewNetwork.IPv4Prefix, v6: cfg.NewNetwork.IPv6Prefix, maxUsers: cfg.NewNetwork.MaxUsers, seen: map[string]map[netip.Prefix]bool{}}
+}
+
+func (n *networkMemory) annotate(ev *beat.Event) {
+	if a, _ := ev.Fields.GetValue("event.action"); a != "user.signed_in" {
+		return
+	}
+	user, _ := ev.Fields.GetValue("user.email")
+	if user == nil || user == "" {
+		user, _ = ev.Fields.GetValue("user.id")
+	}
+	ipv, _ := ev.Fields.GetValue("source.ip")
+	u, _ := user.(string)
+	s, _ := ipv.(string)
+	ip, err := netip.ParseAddr(s)
+	if u == "" || err != nil {
+		return
+	}
+	bits := n.v6
+	if ip.Unmap().Is4() {
+		ip, bits = ip.Unmap(), n.v4
+	}
+	prefix, _ := ip.Prefix(bits)
+
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	nets, known := n.seen[strings.ToLower(u)]
+	if !known {
+		nets = map[netip.Prefix]bool{}
+		n.seen[strings.ToLower(u)] = nets
+		n.order = append(n.order, strings.ToLower(u))
+		if len(n.order) > n.maxUsers {
+			delete(n.seen, n.order[0])
+			n.order = n.order[1:]
+		}
+	}
+	if len(nets) > 0 && !nets[prefix] {
+		_, _ = ev.Fields.Put("zoom.detection.new_source_network", true)
+	}
+	nets[prefix] = true
+}

@@ -1,0 +1,211 @@
+package detections
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
+
+// golden reads a golden document of testing/ as the event the zoom
+// processor produced.
+func golden(t *testing.T, sample string) *beat.Event {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testing", sample+".expected.json"))
+	require.NoError(t, err)
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	require.NoError(t, dec.Decode(&doc))
+	ts, err := time.Parse(time.RFC3339Nano, doc["@timestamp"].(string))
+	require.NoError(t, err)
+	delete(doc, "@timestamp")
+	return &beat.Event{Timestamp: ts, Fields: toMapStr(doc)}
+}
+
+func toMapStr(m map[string]any) mapstr.M {
+	out := mapstr.M{}
+	for k, v := range m {
+		if child, ok := v.(map[string]any); ok {
+			out[k] = toMapStr(child)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func mustProcessor(t *testing.T) *processor {
+	t.Helper()
+	p, err := newProcessor(defaultConfig())
+	require.NoError(t, err)
+	return p
+}
+
+func ruleNames(ev *beat.Event) []string {
+	v, _ := ev.Fields.GetValue("rule.name")
+	names, _ := v.([]string)
+	return names
+}
+
+// edit changes fields of a golden document, for near misses.
+func edit(ev *beat.Event, changes map[string]any) *beat.Event {
+	for k, v := range changes {
+		if v == nil {
+			_ = ev.Fields.Delete(k)
+			continue
+		}
+		_, _ = ev.Fields.Put(k, v)
+	}
+	return ev
+}
+
+func TestEveryRuleHasItsFields(t *testing.T) {
+	rules, err := LoadRules()
+	require.NoError(t, err)
+	require.Len(t, rules, 7)
+	for _, r := range rules {
+		assert.NotEmpty(t, r.Description, r.Title)
+		assert.NotEmpty(t, r.References, r.Title)
+		assert.Contains(t, []string{"low", "medium", "high", "critical"}, r.Level, r.Title)
+		assert.NotEmpty(t, r.AdditionalFields["falsepositives"], "%s has known false positives", r.Title)
+		hasTactic, hasTechnique := false, false
+		for _, tag := range r.Tags {
+			name, _ := strings.CutPrefix(tag, "attack.")
+			if _, ok := tactics[name]; ok {
+				hasTactic = true
+			}
+			if _, ok := techniques[strings.ToUpper(name)]; ok {
+				hasTechnique = true
+			}
+		}
+		assert.True(t, hasTactic && hasTechnique, "%s has MITRE ATT&CK tactic and technique tags", r.Title)
+	}
+}
+
+func TestRules(t *testing.T) {
+	cases := []struct {
+		rule     string
+		positive *beat.Event
+		nearMiss *beat.Event
+	}{
+		{"Zoom meeting passcode or waiting room requirement disabled",
+			golden(t, "webhook/account/account.settings_updated"),
+			edit(golden(t, "webhook/account/account.settings_updated"), map[string]any{
+				"zoom.settings.security.waiting_room": true, "zoom.settings.security.require_password_for_scheduled_meeting": true,
+				"zoom.settings.schedule_meeting.require_password_for_instant_meetings": true})},
+		{"Zoom meeting passcode or waiting room requirement disabled",
+			golden(t, "reports/operationlogs/account-settings"),
+			edit(golden(t, "reports/operationlogs/account-settings"), map[string]any{
+				"message": "Update Account Settings - Require a passcode when scheduling new meetings: from Off to On"})},
+		{"Zoom meeting passcode or waiting room requirement disabled",
+			golden(t, "webhook/meeting/meeting.updated"),
+			edit(golden(t, "webhook/meeting/meeting.updated"), map[string]any{"zoom.settings.waiting_room": true, "zoom.meeting.password": "REDACTED"})},
+		{"Zoom user granted an admin or owner role",
+			golden(t, "reports/operationlogs/role-assign-admin"),
+			golden(t, "reports/operationlogs/role-update")},
+		{"Zoom user granted an admin or owner role",
+			edit(golden(t, "webhook/user/user.updated"), map[string]any{"zoom.user.role_id": "1"}),
+			golden(t, "webhook/user/user.updated")}, // role_id 2: Member
+		{"Zoom cloud recording sharing made public",
+			golden(t, "reports/operationlogs/recording-share-public"),
+			golden(t, "reports/operationlogs/recording-delete")},
+		{"Zoom account security setting turned off",
+			golden(t, "reports/operationlogs/account-settings-json"),
+			edit(golden(t, "reports/operationlogs/account-settings-json"), map[string]any{"zoom.operation.detail_json.security.sign_in_with_two_factor_auth": true})},
+		{"New Zoom Marketplace or OAuth app added",
+			golden(t, "reports/operationlogs/marketplace-add"),
+			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprintf("%d %s", i, c.rule), func(t *testing.T) {
+			p := mustProcessor(t)
+			pos, err := p.Run(c.positive)
+			require.NoError(t, err)
+			assert.Contains(t, ruleNames(pos), c.rule)
+			tags, _ := pos.Fields.GetValue("tags")
+			assert.Contains(t, tags, "detection")
+			fw, _ := pos.Fields.GetValue("threat.framework")
+			assert.Equal(t, "MITRE ATT&CK", fw)
+			tech, _ := pos.Fields.GetValue("threat.technique.id")
+			assert.NotEmpty(t, tech)
+
+			neg, err := mustProcessor(t).Run(c.nearMiss)
+			require.NoError(t, err)
+			assert.NotContains(t, ruleNames(neg), c.rule, "near miss")
+		})
+	}
+}
+
+func TestNoRuleFiresOnOrdinaryEvents(t *testing.T) {
+	p := mustProcessor(t)
+	for _, sample := range []string{"webhook/meeting/meeting.started", "webhook/user/user.signed_in",
+		"webhook/meeting/meeting.participant_joined", "reports/operationlogs/user-add", "reports/activities/sign-in-browser"} {
+		ev, err := p.Run(golden(t, sample))
+		require.NoError(t, err)
+		assert.Empty(t, ruleNames(ev), sample)
+		_, err = ev.Fields.GetValue("tags")
+		assert.Error(t, err, "no detection tag on %s", sample)
+	}
+}
+
+func TestSignInFromNewNetwork(t *testing.T) {
+	p := mustProcessor(t)
+	const rule = "Zoom sign-in from a new network for the user"
+	signIn := func(ip string) []string {
+		ev := edit(golden(t, "reports/activities/sign-in-browser"), map[string]any{"source.ip": ip})
+		out, err := p.Run(ev)
+		require.NoError(t, err)
+		return ruleNames(out)
+	}
+	assert.NotContains(t, signIn("203.0.113.7"), rule, "the first network of a user is learned, not flagged")
+	assert.NotContains(t, signIn("203.0.113.99"), rule, "the same /24")
+	assert.Contains(t, signIn("198.51.100.5"), rule, "a new /24")
+	assert.NotContains(t, signIn("198.51.100.6"), rule, "known now")
+	assert.Contains(t, signIn("2001:db8:1::1"), rule, "a first IPv6 network, new for a user known by IPv4")
+	assert.NotContains(t, signIn("2001:db8:1:ff::2"), rule, "the same /48")
+	assert.Contains(t, signIn("2001:db8:2::1"), rule, "a new IPv6 /48")
+
+	other := edit(golden(t, "reports/activities/sign-out-windows"), map[string]any{"source.ip": "192.0.2.200"})
+	out, _ := p.Run(other)
+	assert.NotContains(t, ruleNames(out), rule, "sign-outs are not sign-ins")
+}
+
+func TestMassUserDeletion(t *testing.T) {
+	const rule = "Zoom mass user deletion"
+	run := func(p *processor, n int, spacing time.Duration) []string {
+		var last []string
+		for i := range n {
+			ev := edit(golden(t, "webhook/user/user.deleted"), map[string]any{"user.target.email": fmt.Sprintf("u%d@example.com", i)})
+			ev.Timestamp = ev.Timestamp.Add(time.Duration(i) * spacing)
+			out, err := p.Run(ev)
+			require.NoError(t, err)
+			last = ruleNames(out)
+		}
+		return last
+	}
+	assert.Contains(t, run(mustProcessor(t), 6, time.Minute), rule, "six deletions in six minutes")
+	assert.NotContains(t, run(mustProcessor(t), 5, time.Minute), rule, "five are not more than five")
+	assert.NotContains(t, run(mustProcessor(t), 6, 3*time.Minute), rule, "six over fifteen minutes")
+}
+
+func TestConfig(t *testing.T) {
+	_, err := New(conf.MustNewConfigFrom(map[string]any{"rules": []string{"no such rule"}}), nil)
+	assert.ErrorContains(t, err, "no rule matches")
+	_, err = New(conf.MustNewConfigFrom(map[string]any{"new_network.ipv4_prefix": 40}), nil)
+	assert.ErrorContains(t, err, "new_network.ipv4_prefix")
+	p, err := New(conf.MustNewConfigFrom(map[string]any{"rules": []string{"Zoom mass user deletion"}}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "zoom_detections=[rules=1]", p.(*processor).String())
+}
