@@ -13,6 +13,7 @@ import (
 	"github.com/magefile/mage/sh"
 
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
+	"github.com/zoombeat/zoombeat/packages"
 )
 
 // Default is what a bare `go tool mage` runs.
@@ -94,8 +95,10 @@ func Fmt() error {
 }
 
 // Update regenerates fields.yml (from module/zoom/_meta/fields.yml and the
-// filesets' _meta/fields.yml) and modules.d/zoom.yml.disabled (from
-// module/zoom/_meta/config.yml). A test fails when they are stale.
+// filesets' _meta/fields.yml), modules.d/zoom.yml.disabled (from
+// module/zoom/_meta/config.yml) and the generated parts of the integration
+// package (packages/zoombeat: fields, sample events). A test fails when
+// they are stale.
 func Update() error {
 	if err := os.WriteFile("fields.yml", zoommodule.FieldsYAML(), 0o644); err != nil {
 		return err
@@ -103,5 +106,8 @@ func Update() error {
 	if err := os.MkdirAll("modules.d", 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644)
+	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
+		return err
+	}
+	return packages.Write(".")
 }

@@ -1,0 +1,154 @@
+package packages
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mailgun/raymond/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/package-spec/v3/code/go/pkg/validator"
+	conf "github.com/elastic/elastic-agent-libs/config"
+
+	"github.com/zoombeat/zoombeat/input/reports"
+	"github.com/zoombeat/zoombeat/input/webhook"
+)
+
+const root = ".."
+
+func TestGeneratedFilesAreCurrent(t *testing.T) {
+	stale, err := Stale(root)
+	require.NoError(t, err)
+	assert.Empty(t, stale, "run `go tool mage update`")
+}
+
+// TestPackageIsValid runs Elastic's package-spec validator on the package.
+func TestPackageIsValid(t *testing.T) {
+	require.NoError(t, validator.ValidateFromPath(filepath.Join(root, Dir)))
+}
+
+func init() {
+	// Fleet's {{#contains}} helper, which the templates use.
+	raymond.RegisterHelper("contains", func(item string, list any, options *raymond.Options) string {
+		if l, ok := list.([]any); ok {
+			for _, e := range l {
+				if raymond.Str(e) == item {
+					return options.Fn()
+				}
+			}
+		}
+		return options.Inverse()
+	})
+}
+
+// render renders a stream template with vars, as Fleet does, and adds the
+// input type, giving the input configuration the agent runs.
+func render(t *testing.T, dataStream string, vars map[string]any) *conf.C {
+	t.Helper()
+	path := filepath.Join(root, Dir, "data_stream", dataStream, "agent", "stream", dataStream+".yml.hbs")
+	tmpl, err := os.ReadFile(path)
+	require.NoError(t, err)
+	out, err := raymond.Render(string(tmpl), unescaped(vars))
+	require.NoError(t, err)
+	cfg, err := conf.NewConfigWithYAML([]byte(out), path)
+	require.NoError(t, err, "the rendered template is not YAML:\n%s", out)
+	return cfg
+}
+
+// unescaped marks the strings of vars safe: Fleet compiles the templates
+// with noEscape, raymond escapes HTML unless told.
+func unescaped(vars map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range vars {
+		switch t := v.(type) {
+		case string:
+			out[k] = raymond.SafeString(t)
+		case []any:
+			list := make([]any, len(t))
+			for i, e := range t {
+				if s, ok := e.(string); ok {
+					list[i] = raymond.SafeString(s)
+				} else {
+					list[i] = e
+				}
+			}
+			out[k] = list
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {
+	vars := map[string]any{
+		"listen_address": "0.0.0.0", "listen_port": 8443, "url": "/zoom", "secret_token": "s3cr3t-token",
+		"signature_max_age": "5m", "secret_header": "X-Zoom-Shared", "secret_value": "shared",
+		"ssl":         `{"enabled": false, "certificate": "/etc/pki/zoom.crt", "key": "/etc/pki/zoom.key"}`,
+		"ack_timeout": "2s", "max_body_bytes": "1MiB", "max_connections": 1024,
+		"include_headers": []any{"x-zm-trackingid"}, "preserve_original_event": true,
+		"redact_secrets": true, "detections": true, "tags": []any{"zoom-webhook", "forwarded"},
+		"processors": "- add_fields:\n    target: ''\n    fields:\n      team: secops",
+	}
+	cfg := render(t, "webhook", vars)
+	require.NoError(t, webhook.CheckConfig(cfg), "the zoom_webhook input accepts it")
+	var got map[string]any
+	require.NoError(t, cfg.Unpack(&got))
+	assert.Equal(t, "/zoom", got["url"])
+	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "shared"}, got["secret"])
+	assert.Equal(t, []any{"preserve_original_event", "zoom-webhook", "forwarded"}, got["tags"])
+	assert.Equal(t, true, got["publisher_pipeline"].(map[string]any)["disable_host"])
+	procs := got["processors"].([]any)
+	require.Len(t, procs, 3)
+	assert.Contains(t, procs[0], "zoom")
+	assert.Contains(t, procs[1], "zoom_detections")
+	assert.Contains(t, procs[2], "add_fields")
+
+	// Without the optional vars.
+	minimal := render(t, "webhook", map[string]any{"listen_address": "localhost", "listen_port": 8181, "url": "/zoom",
+		"secret_token": "s3cr3t-token", "signature_max_age": "5m", "ack_timeout": "2s", "max_body_bytes": "1MiB",
+		"max_connections": 1024, "preserve_original_event": false, "redact_secrets": true, "detections": false,
+		"tags": []any{"zoom-webhook"}})
+	require.NoError(t, webhook.CheckConfig(minimal))
+	var m map[string]any
+	require.NoError(t, minimal.Unpack(&m))
+	assert.NotContains(t, m, "publisher_pipeline")
+	assert.Len(t, m["processors"], 1)
+}
+
+func TestReportTemplatesYieldValidInputConfigs(t *testing.T) {
+	for _, ds := range []string{"operationlogs", "activities"} {
+		t.Run(ds, func(t *testing.T) {
+			cfg := render(t, ds, map[string]any{
+				"account_id": "acct", "client_id": "cid", "client_secret": "csecret",
+				"api_url": "https://api.zoom.us/v2", "oauth_url": "https://zoom.us/oauth/token",
+				"proxy_url": "http://proxy.example.com:3128",
+				"interval": "5m", "initial_interval": "7d", "late_window": "1h", "page_size": 300,
+				"preserve_original_event": false, "redact_secrets": true, "detections": true,
+				"tags": []any{"zoom-" + ds, "forwarded"},
+			})
+			require.NoError(t, reports.CheckConfig(cfg), "the zoom_reports input accepts it")
+			var got map[string]any
+			require.NoError(t, cfg.Unpack(&got))
+			assert.Equal(t, []any{ds}, got["reports"], "each data stream polls its own report")
+			assert.Equal(t, "http://proxy.example.com:3128", got["proxy_url"])
+		})
+	}
+}
+
+func TestEveryStreamVarIsUsedByItsTemplate(t *testing.T) {
+	for _, ds := range []string{"webhook", "operationlogs", "activities"} {
+		manifest, err := os.ReadFile(filepath.Join(root, Dir, "data_stream", ds, "manifest.yml"))
+		require.NoError(t, err)
+		tmpl, err := os.ReadFile(filepath.Join(root, Dir, "data_stream", ds, "agent", "stream", ds+".yml.hbs"))
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(manifest), "\n") {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "- name: "); ok {
+				assert.Contains(t, string(tmpl), name, "%s: var %s is not used by the template", ds, name)
+			}
+		}
+	}
+}
