@@ -152,4 +152,3 @@ func Write(root string) error {
 	}
 	return nil
 }
-

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/elastic/package-spec/v3/code/go/pkg/validator"
 	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/package-spec/v3/code/go/pkg/validator"
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
@@ -126,7 +126,7 @@ func TestReportTemplatesYieldValidInputConfigs(t *testing.T) {
 				"account_id": "acct", "client_id": "cid", "client_secret": "csecret",
 				"api_url": "https://api.zoom.us/v2", "oauth_url": "https://zoom.us/oauth/token",
 				"proxy_url": "http://proxy.example.com:3128",
-				"interval": "5m", "initial_interval": "7d", "late_window": "1h", "page_size": 300,
+				"interval":  "5m", "initial_interval": "7d", "late_window": "1h", "page_size": 300,
 				"preserve_original_event": false, "redact_secrets": true, "detections": true,
 				"tags": []any{"zoom-" + ds, "forwarded"},
 			})
