@@ -194,8 +194,8 @@ func (p *poller) poll(ctx context.Context) error {
 			}
 			p.metrics.pages.Inc()
 			for _, entry := range pg.Entries {
-				ev, id, t, ok := p.event(entry)
-				if !ok || p.state.published(id, t) {
+				ev, id, t := p.event(entry)
+				if p.state.published(id, t) {
 					p.metrics.skipped.Inc()
 					continue
 				}
@@ -231,7 +231,7 @@ func (p *poller) poll(ctx context.Context) error {
 }
 
 // event turns a report entry into the event the zoom processor maps.
-func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time, bool) {
+func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time) {
 	id := entryID(p.src.account, p.src.report, entry)
 	ts, _ := entry["time"].(string)
 	t, err := time.Parse(time.RFC3339Nano, ts)
@@ -247,7 +247,7 @@ func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time, boo
 			"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
 			"event": mapstr.M{"id": id, "created": p.now()},
 		},
-	}, id, t, true
+	}, id, t
 }
 
 // statusOf is the input status a poll error calls for: Failed when Zoom
