@@ -158,9 +158,3 @@ func (s Schema) add(prefix string, fields mapping.Fields, strict bool) error {
 	}
 	return nil
 }
-
-// IsContainer reports whether values below the field are objects whose keys
-// are themselves declared (group, object and nested fields).
-func (f Field) IsContainer() bool {
-	return f.Type == "group" || f.Type == "nested" || f.Type == "object"
-}

@@ -38,6 +38,4 @@ func TestSchema(t *testing.T) {
 	} {
 		assert.Equal(t, typ, s[path].Type, path)
 	}
-	assert.True(t, s["zoom.participant"].IsContainer())
-	assert.False(t, s["zoom.settings"].IsContainer())
 }

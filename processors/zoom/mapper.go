@@ -3,7 +3,6 @@ package zoom
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -323,5 +322,3 @@ func (m *mapping) set(path string, v any) {
 	}
 	m.put(nil, path, v)
 }
-
-func itoa(i int64) string { return strconv.FormatInt(i, 10) }
