@@ -12,6 +12,7 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 	"github.com/zoombeat/zoombeat/packages"
 )
@@ -19,9 +20,12 @@ import (
 // Default is what a bare `go tool mage` runs.
 var Default = Build
 
-// Build compiles the custom Filebeat into ./filebeat.
+// Build compiles the custom Filebeat into ./filebeat, as it is released: a
+// static binary without cgo (internal/release says why).
 func Build() error {
-	return sh.RunV("go", "build", "-o", "filebeat", ".")
+	cmd := release.Command(".", "filebeat", ".")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
 }
 
 // Test runs the whole suite, the same command as the README and CI: unit,

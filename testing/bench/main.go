@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -91,8 +92,8 @@ func run(duration, warmup time.Duration, concurrency int, keep bool) error {
 		defer os.RemoveAll(work)
 	}
 	for _, b := range [][2]string{{"filebeat", "."}, {"floor", "./testing/bench/floor"}} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(work, b[0]), b[1])
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		cmd := release.Command(root, filepath.Join(work, b[0]), b[1]) // the binary as released
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("building %s: %w", b[0], err)
 		}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"debug/elf"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zoombeat/zoombeat/internal/release"
 )
 
 // binary is the custom Filebeat, built once for the whole run by TestMain.
@@ -34,8 +37,7 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "filebeat")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = repoRoot()
+	build := release.Command(repoRoot(), binary, ".") // the binary as released
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building the custom Filebeat:", err)
@@ -243,5 +245,24 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBinaryIsStatic checks the released shape of the binary (internal/release):
+// no program interpreter (no libc needed) and no exported dynamic symbols,
+// whose pages would count in the resident memory that issue 5 bounds.
+func TestBinaryIsStatic(t *testing.T) {
+	f, err := elf.Open(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("the binary has a program interpreter (PT_INTERP): it is dynamically linked, built with cgo")
+		}
+	}
+	if s := f.Section(".dynsym"); s != nil {
+		t.Errorf("the binary exports %d bytes of dynamic symbols (.dynsym)", s.Size)
 	}
 }
