@@ -3,9 +3,7 @@
 package jsonutil
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 )
 
 // DecodeObject decodes one JSON value from data, which must hold nothing
@@ -13,16 +11,16 @@ import (
 // 64-bit meeting id must not pass through a float64), other numbers
 // float64.
 func DecodeObject(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	d := decoder{data: data}
+	v, err := d.value()
+	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	d.skipSpace()
+	if d.pos < len(d.data) {
 		return nil, ErrTrailingData
 	}
-	return NormalizeNumbers(v), nil
+	return v, nil
 }
 
 // ErrTrailingData is returned for data after the JSON value.

@@ -1,0 +1,126 @@
+package jsonutil
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// referenceDecode is what DecodeObject did before it had its own parser, and
+// what it must still do: encoding/json with UseNumber, then NormalizeNumbers.
+func referenceDecode(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, ErrTrailingData
+	}
+	return NormalizeNumbers(v), nil
+}
+
+// sameAsReference fails t when DecodeObject and encoding/json disagree on
+// data: one accepts and the other rejects, a different trailing-data verdict,
+// or a different value.
+func sameAsReference(t *testing.T, data []byte) {
+	t.Helper()
+	want, wantErr := referenceDecode(data)
+	got, err := DecodeObject(data)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("%q: DecodeObject error %v, encoding/json error %v", data, err, wantErr)
+	}
+	if errors.Is(err, ErrTrailingData) != errors.Is(wantErr, ErrTrailingData) {
+		t.Fatalf("%q: DecodeObject error %v, encoding/json error %v", data, err, wantErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nDecodeObject  %#v\nencoding/json %#v", data, got, want)
+	}
+}
+
+// tricky inputs: escapes, surrogates, invalid UTF-8, number edges, nesting,
+// and near-misses of each that must be rejected.
+var tricky = []string{
+	`{}`, `[]`, ` {"a" : [ 1 , 2 ] } `, `{"a":1,"a":2}`, `{"":null}`, `[[[[]]]]`,
+	`"plain"`, `"tab\tquote\"back\\slash\/ctl\b\f\n\r"`, `"\u00e9\u4e2d\uD83D\uDE00"`,
+	`"\uD83D"`, `"\uDE00"`, `"\uD83Dx"`, `"\uD83D\u0041"`, `"\uD83D\uD83D\uDE00"`, `"\uD83D\`, `"\uD83D\u12"`,
+	"\"caf\xc3\xa9\"", "\"bad\xff utf8\"", "\"cut \xe4\xb8\"", "\"\x7f\"", "\"ctl \x01\"", `"\x"`, `"\u12G4"`, `"\u"`, `"abc`,
+	`0`, `-0`, `-`, `01`, `1.`, `.5`, `1.5e`, `1e+`, `1E-7`, `-1.25e+3`, `1e400`, `-1e400`, `1e-400`,
+	`9223372036854775807`, `9223372036854775808`, `-9223372036854775808`, `-9223372036854775809`,
+	`18446744073709551616`, `12345678901234567890123`, `0.1e1`, `+1`, `NaN`, `Infinity`,
+	`true`, `false`, `null`, `tru`, `nul`, `truex`, `[true false]`, `[1,]`, `{"a":1,}`, `{"a"}`, `{"a":}`, `{a:1}`,
+	`{"a":1}}`, `{"a":1} x`, `{"a":1} {"b":2}`, `[1] `, `[1]` + "\n\t\r ", ``, ` `, `{`, `[`, `"`, `{"a":[1,{"b":"c"}]`,
+	"\xef\xbb\xbf{}",
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+}
+
+func TestDecodeObjectMatchesEncodingJSON(t *testing.T) {
+	for _, s := range tricky {
+		sameAsReference(t, []byte(s))
+	}
+	for _, path := range samples(t) {
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		sameAsReference(t, raw)
+	}
+}
+
+func TestDecodeObjectSyntaxErrorNamesOffset(t *testing.T) {
+	_, err := DecodeObject([]byte(`{"a": [1, 2 x]}`))
+	var se *SyntaxError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 12, se.Offset)
+	assert.EqualError(t, err, `invalid character 'x' after array element at offset 12`)
+}
+
+// FuzzDecodeObject checks DecodeObject against encoding/json on any input.
+// Its seeds (the tricky inputs and every sample notification) run in the
+// normal suite.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range tricky {
+		f.Add([]byte(s))
+	}
+	for _, path := range samples(f) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsReference(t, data)
+	})
+}
+
+// samples are the sample webhook notifications and report entries.
+func samples(tb testing.TB) []string {
+	tb.Helper()
+	var paths []string
+	root := filepath.Join("..", "..", "testing")
+	for _, dir := range []string{"webhook", "reports"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".expected.json") {
+				paths = append(paths, p)
+			}
+			return err
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if len(paths) < 100 {
+		tb.Fatalf("found only %d samples under %s", len(paths), root)
+	}
+	return paths
+}
