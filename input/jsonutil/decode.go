@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // maxDepth bounds the nesting of arrays and objects, as encoding/json does,
@@ -22,6 +24,9 @@ type decoder struct {
 	data  []byte
 	pos   int
 	depth int
+	// event makes objects mapstr.M and drops their null members unless
+	// keepNull: the values libbeat's event normalization would make.
+	event, keepNull bool
 }
 
 // SyntaxError is a JSON syntax error and the byte offset where it was found.
@@ -73,8 +78,10 @@ func (d *decoder) value() (any, error) {
 		return nil, d.unexpected("")
 	}
 	switch c := d.data[d.pos]; {
+	case c == '{' && d.event:
+		return object[mapstr.M](d)
 	case c == '{':
-		return d.object()
+		return object[map[string]any](d)
 	case c == '[':
 		return d.array()
 	case c == '"':
@@ -109,12 +116,13 @@ func (d *decoder) enter() error {
 	return nil
 }
 
-func (d *decoder) object() (any, error) {
+// object decodes the object at d.pos into a map of type M.
+func object[M ~map[string]any](d *decoder) (any, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
 	d.pos++ // '{'
-	obj := make(map[string]any)
+	obj := make(M)
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
@@ -139,7 +147,11 @@ func (d *decoder) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj[key] = v // a repeated key: the last one wins, as in encoding/json
+		if v != nil || !d.event || d.keepNull {
+			obj[key] = v // a repeated key: the last one wins, as in encoding/json
+		} else {
+			delete(obj, key) // a null after a value: the null wins, and is dropped
+		}
 		d.skipSpace()
 		if d.pos < len(d.data) {
 			switch d.data[d.pos] {
@@ -161,7 +173,12 @@ func (d *decoder) array() (any, error) {
 		return nil, err
 	}
 	d.pos++ // '['
-	arr := []any{}
+	// An empty array is []any{} as encoding/json makes it, or nil as libbeat's
+	// normalization makes it (both are written as []).
+	var arr []any
+	if !d.event {
+		arr = []any{}
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++

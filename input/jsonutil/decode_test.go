@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/elastic/beats/v7/libbeat/common"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -46,12 +49,28 @@ func sameAsReference(t *testing.T, data []byte) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q:\nDecodeObject  %#v\nencoding/json %#v", data, got, want)
 	}
+
+	// DecodeEvent: what libbeat's event normalization makes of the same.
+	for _, keepNull := range []bool{false, true} {
+		got, err := DecodeEvent(data, keepNull)
+		if (err == nil) != (wantErr == nil) || errors.Is(err, ErrTrailingData) != errors.Is(wantErr, ErrTrailingData) {
+			t.Fatalf("%q: DecodeEvent error %v, encoding/json error %v", data, err, wantErr)
+		}
+		obj, ok := want.(map[string]any)
+		if !ok {
+			continue // libbeat normalizes events, which are objects
+		}
+		normalized := common.NewGenericEventConverter(keepNull, logp.NewNopLogger()).Convert(mapstr.M(obj))
+		if !reflect.DeepEqual(got, normalized) {
+			t.Fatalf("%q, keep_null %t:\nDecodeEvent   %#v\nnormalization %#v", data, keepNull, got, normalized)
+		}
+	}
 }
 
 // tricky inputs: escapes, surrogates, invalid UTF-8, number edges, nesting,
 // and near-misses of each that must be rejected.
 var tricky = []string{
-	`{}`, `[]`, ` {"a" : [ 1 , 2 ] } `, `{"a":1,"a":2}`, `{"":null}`, `[[[[]]]]`,
+	`{}`, `[]`, `{"a":null,"b":[],"c":[null,{"d":null}],"e":{}}`, `{"a":1,"a":null}`, `{"a":null,"a":1}`, ` {"a" : [ 1 , 2 ] } `, `{"a":1,"a":2}`, `{"":null}`, `[[[[]]]]`,
 	`"plain"`, `"tab\tquote\"back\\slash\/ctl\b\f\n\r"`, `"\u00e9\u4e2d\uD83D\uDE00"`,
 	`"\uD83D"`, `"\uDE00"`, `"\uD83Dx"`, `"\uD83D\u0041"`, `"\uD83D\uD83D\uDE00"`, `"\uD83D\`, `"\uD83D\u12"`,
 	"\"caf\xc3\xa9\"", "\"bad\xff utf8\"", "\"cut \xe4\xb8\"", "\"\x7f\"", "\"ctl \x01\"", `"\x"`, `"\u12G4"`, `"\u"`, `"abc`,

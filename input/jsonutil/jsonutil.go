@@ -11,7 +11,20 @@ import (
 // 64-bit meeting id must not pass through a float64), other numbers
 // float64.
 func DecodeObject(data []byte) (any, error) {
-	d := decoder{data: data}
+	return decode(decoder{data: data})
+}
+
+// DecodeEvent decodes like DecodeObject, but into the values that libbeat's
+// event normalization would make of DecodeObject's: objects are mapstr.M,
+// and their null members are dropped unless keepNull (the input's keep_null
+// setting). An input that builds its events from DecodeEvent's values (and
+// other normalized ones) can publish them with normalization turned off,
+// which saves a copy of every event.
+func DecodeEvent(data []byte, keepNull bool) (any, error) {
+	return decode(decoder{data: data, event: true, keepNull: keepNull})
+}
+
+func decode(d decoder) (any, error) {
 	v, err := d.value()
 	if err != nil {
 		return nil, err

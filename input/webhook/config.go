@@ -54,6 +54,11 @@ type config struct {
 
 	IncludeHeaders        []string `config:"include_headers"`
 	PreserveOriginalEvent bool     `config:"preserve_original_event"`
+
+	// KeepNull is Filebeat's own per-input keep_null setting. The input
+	// builds events that need no normalization (see startWorkers), so it
+	// applies keep_null itself when it decodes the body.
+	KeepNull bool `config:"keep_null"`
 }
 
 func defaultConfig() config {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
@@ -107,7 +108,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, any) {
 		return http.StatusUnauthorized, message(err.Error())
 	}
 
-	body, name, err := DecodeNotification(raw)
+	body, name, err := DecodeNotification(raw, h.cfg.KeepNull)
 	if err != nil {
 		return failure(err)
 	}
@@ -218,15 +219,15 @@ func (h *handler) authenticate(hdr http.Header, raw []byte) error {
 // "event" string, which it returns with the event name. Numbers stay exact (a
 // 64-bit meeting id must not become a float), see jsonutil.DecodeObject. Errors
 // carry the HTTP status that answers them.
-func DecodeNotification(raw []byte) (map[string]any, string, error) {
-	v, err := jsonutil.DecodeObject(raw)
+func DecodeNotification(raw []byte, keepNull bool) (mapstr.M, string, error) {
+	v, err := jsonutil.DecodeEvent(raw, keepNull)
 	switch {
 	case errors.Is(err, jsonutil.ErrTrailingData):
 		return nil, "", errorf(http.StatusBadRequest, "body has data after the JSON object")
 	case err != nil:
 		return nil, "", errorf(http.StatusBadRequest, "body is not valid JSON: %v", err)
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(mapstr.M)
 	if !ok {
 		return nil, "", errorf(http.StatusBadRequest, "body is a JSON %s, not an object", jsonKind(v))
 	}
@@ -254,8 +255,8 @@ func jsonKind(v any) string {
 }
 
 // answerChallenge answers endpoint.url_validation; nothing is published.
-func (h *handler) answerChallenge(body map[string]any) (int, any) {
-	payload, _ := body["payload"].(map[string]any)
+func (h *handler) answerChallenge(body mapstr.M) (int, any) {
+	payload, _ := body["payload"].(mapstr.M)
 	token, _ := payload["plainToken"].(string)
 	if token == "" {
 		return http.StatusBadRequest, message(`endpoint.url_validation without a "payload.plainToken" string`)
@@ -277,12 +278,16 @@ func DeliveryID(body []byte) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func (h *handler) makeEvent(r *http.Request, raw []byte, body map[string]any) beat.Event {
+//
+// The fields hold only values that libbeat's event normalization leaves as
+// they are (DecodeEvent's, strings, common.Time), so the pipeline clients
+// publish without it (see startWorkers).
+func (h *handler) makeEvent(r *http.Request, raw []byte, body mapstr.M) beat.Event {
 	id := DeliveryID(raw)
 	now := h.now()
 	fields := mapstr.M{
-		"zoom":  mapstr.M(body),
-		"event": mapstr.M{"id": id, "created": now},
+		"zoom":  body,
+		"event": mapstr.M{"id": id, "created": common.Time(now.UTC())},
 	}
 	if h.cfg.PreserveOriginalEvent {
 		fields.Put("event.original", string(raw))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
@@ -370,6 +373,48 @@ func TestIncludeHeadersAndOriginal(t *testing.T) {
 	assert.Error(t, err)
 	_, err = ev.Fields.GetValue("http.request.headers.x-zm-signature")
 	assert.Error(t, err, "only the listed headers")
+}
+
+// TestEventsNeedNoNormalization backs the input's choice to publish with
+// libbeat's event normalization off: for every sample notification (and
+// one with nulls), with every optional field on, the event is already what
+// normalization would make of it, with keep_null off and on.
+func TestEventsNeedNoNormalization(t *testing.T) {
+	samples, err := zoomsim.LoadNotifications(filepath.Join("..", "..", "testing", "webhook"))
+	require.NoError(t, err)
+	require.NotEmpty(t, samples)
+	withNulls := []byte(`{"event":"meeting.updated","event_ts":1,"payload":{"object":{"id":1,"topic":null,"settings":{"a":null,"b":[null,{"c":null}],"d":[]}}}}`)
+	for _, keepNull := range []bool{false, true} {
+		hs := newHarness(t, func(c *config) {
+			c.IncludeHeaders = []string{"x-zm-trackingid", "User-Agent"}
+			c.PreserveOriginalEvent = true
+			c.KeepNull = keepNull
+		})
+		for _, cfg := range hs.pipe.configs {
+			require.NotNil(t, cfg.Processing.EventNormalization)
+			assert.False(t, *cfg.Processing.EventNormalization, "the clients publish without normalization")
+		}
+		bodies := [][]byte{withNulls}
+		for _, n := range samples {
+			bodies = append(bodies, n.Nth(1))
+		}
+		for _, body := range bodies {
+			require.Equal(t, 200, hs.send(body).Status)
+		}
+		events := hs.pipe.Events()
+		require.Len(t, events, len(bodies))
+		converter := common.NewGenericEventConverter(keepNull, logp.NewNopLogger())
+		for i, ev := range events {
+			assert.Equal(t, converter.Convert(ev.Fields.Clone()), ev.Fields, "%s, keep_null %t", bodies[i], keepNull)
+		}
+		settings, err := events[0].Fields.GetValue("zoom.payload.object.settings")
+		require.NoError(t, err)
+		if keepNull {
+			assert.Equal(t, mapstr.M{"a": nil, "b": []any{nil, mapstr.M{"c": nil}}, "d": []any(nil)}, settings)
+		} else {
+			assert.Equal(t, mapstr.M{"b": []any{nil, mapstr.M{}}, "d": []any(nil)}, settings)
+		}
+	}
 }
 
 func TestAllowUnsigned(t *testing.T) {

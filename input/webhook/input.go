@@ -169,6 +169,8 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	return nil
 }
 
+var noNormalization = false
+
 // startWorkers connects n pipeline clients, each with the ACK listener, and
 // starts a publishing worker on each. The returned function stops the
 // workers, closes the clients (which unblocks a worker stuck in Publish on a
@@ -189,6 +191,10 @@ func startWorkers(pipeline beat.PipelineConnector, n int, m *inputMetrics) (*pub
 		client, err := pipeline.ConnectWith(beat.ClientConfig{
 			PublishMode:   beat.DefaultGuarantees,
 			EventListener: newACKListener(m),
+			// The handler builds events in the form that libbeat's event
+			// normalization would give them (makeEvent), so normalizing
+			// them again, a copy of every event, is skipped.
+			Processing: beat.ProcessingConfig{EventNormalization: &noNormalization},
 		})
 		if err != nil {
 			closeAll()

@@ -18,6 +18,7 @@ type fakePipeline struct {
 	mu      sync.Mutex
 	events  []beat.Event
 	clients []*fakeClient
+	configs []beat.ClientConfig
 }
 
 func (p *fakePipeline) ConnectWith(cfg beat.ClientConfig) (beat.Client, error) {
@@ -25,6 +26,7 @@ func (p *fakePipeline) ConnectWith(cfg beat.ClientConfig) (beat.Client, error) {
 	defer p.mu.Unlock()
 	c := &fakeClient{p: p, listener: cfg.EventListener, closed: make(chan struct{})}
 	p.clients = append(p.clients, c)
+	p.configs = append(p.configs, cfg)
 	return c, nil
 }
 

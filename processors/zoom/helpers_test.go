@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/zoombeat/zoombeat/input/jsonutil"
@@ -68,20 +69,20 @@ func inputEvent(t testing.TB, raw []byte) *beat.Event {
 				Timestamp: receivedAt,
 				Fields: mapstr.M{
 					"zoom":  mapstr.M(obj),
-					"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": receivedAt},
+					"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": common.Time(receivedAt)},
 				},
 			}
 		}
 	}
-	body, _, err := webhook.DecodeNotification(raw)
+	body, _, err := webhook.DecodeNotification(raw, false)
 	if err != nil {
 		t.Fatalf("sample is not a valid notification: %v", err)
 	}
 	return &beat.Event{
 		Timestamp: receivedAt,
 		Fields: mapstr.M{
-			"zoom":  mapstr.M(body),
-			"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": receivedAt},
+			"zoom":  body,
+			"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": common.Time(receivedAt)},
 		},
 	}
 }
