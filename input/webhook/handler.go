@@ -278,7 +278,6 @@ func DeliveryID(body []byte) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-//
 // The fields hold only values that libbeat's event normalization leaves as
 // they are (DecodeEvent's, strings, common.Time), so the pipeline clients
 // publish without it (see startWorkers).
