@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
-
-	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
 // families are the Zoom event families that have a zoom.<family> group.
@@ -37,7 +35,7 @@ var payloadRenames = map[string]string{
 
 // mapping turns one Zoom notification into the fields of one document.
 type mapping struct {
-	schema   zoommodule.Schema
+	tree     *fieldTree
 	redact   bool
 	fields   mapstr.M
 	unmapped map[string]any
@@ -70,7 +68,9 @@ func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
 		dst = m.fields
 	}
 	cur := dst
-	for _, seg := range strings.Split(path, ".") {
+	for rest := path; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, ".")
+		rest = tail
 		next, ok := asMap(cur[seg])
 		if !ok {
 			next = mapstr.M{}
@@ -87,28 +87,33 @@ func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
 	return cur
 }
 
-// placeValue puts v, found at src in the notification, into the declared
-// field path of dst (rel is path relative to dst). Values of undeclared
-// fields go to zoom.unmapped under src; values of the wrong shape go there
-// too, with an error naming the field.
-func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
+// place puts v, found at from in the notification, into the declared field
+// n of the document. Within an element of a nested list, dst is the element
+// and base the nested field; elsewhere both are nil. Values of undeclared
+// fields (n nil; key is their name) go to zoom.unmapped under from; values
+// of the wrong shape go there too, with an error naming the field.
+//
+// It walks the notification and the field tree together, so that no dotted
+// path is built or hashed per value; from is spelled out only for
+// zoom.unmapped and errors.
+func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *source, v any) {
 	if v == nil {
 		return // JSON null carries nothing
 	}
-	f, declared := m.schema[path]
-	if !declared {
-		m.unmapped[src] = m.keep(lastKey(path), v)
+	if n == nil {
+		m.unmapped[from.String()] = m.keep(key, v)
 		return
 	}
-	switch f.Type {
+	switch n.Type {
 	case "group", "object":
 		obj, ok := asMap(v)
 		if !ok {
-			m.fail(path, src, v, fmt.Errorf("is %s, not an object", kind(v)))
+			m.fail(n.Path, from.String(), v, fmt.Errorf("is %s, not an object", kind(v)))
 			return
 		}
 		for k, e := range obj {
-			m.place(dst, rel+"."+k, path+"."+k, src+"."+k, e)
+			at := from.key(k)
+			m.place(dst, base, n.child(k), k, &at, e)
 		}
 	case "nested":
 		list, ok := v.([]any)
@@ -118,32 +123,39 @@ func (m *mapping) place(dst mapstr.M, rel, path, src string, v any) {
 		out := make([]mapstr.M, 0, len(list))
 		for i, e := range list {
 			obj, ok := asMap(e)
+			at := from.index(i)
 			if !ok {
-				m.fail(path, fmt.Sprintf("%s.%d", src, i), e, fmt.Errorf("is %s, not an object", kind(e)))
+				m.fail(n.Path, at.String(), e, fmt.Errorf("is %s, not an object", kind(e)))
 				continue
 			}
-			elem := mapstr.M{}
+			elem := make(mapstr.M, len(obj))
 			for k, ev := range obj {
-				m.place(elem, k, path+"."+k, fmt.Sprintf("%s.%d.%s", src, i, k), ev)
+				atKey := at.key(k)
+				m.place(elem, n, n.child(k), k, &atKey, ev)
 			}
 			out = append(out, elem)
 		}
 		if len(out) > 0 {
-			m.put(dst, rel, out)
+			m.put(dst, n.rel(base), out)
 		}
 	case "flattened":
-		m.put(dst, rel, m.keep(lastKey(path), v))
+		m.put(dst, n.rel(base), m.keep(n.name(), v))
 	default:
-		if s, ok := v.(string); ok && s == "" && !isKeywordType(f.Type) {
+		if s, ok := v.(string); ok && s == "" && !isKeywordType(n.Type) {
 			return // Zoom sends "" for "no value" (a recording not yet ended, an unknown IP)
 		}
-		cv, err := m.coerce(f.Type, lastKey(path), v)
+		cv, err := m.coerce(n.Type, n.name(), v)
 		if err != nil {
-			m.fail(path, src, v, err)
+			m.fail(n.Path, from.String(), v, err)
 			return
 		}
-		m.put(dst, rel, cv)
+		m.put(dst, n.rel(base), cv)
 	}
+}
+
+// placeAt places v, found at from, into the field at the dotted path.
+func (m *mapping) placeAt(path, from string, v any) {
+	m.place(nil, nil, m.tree.lookup(path), lastKey(path), &source{name: from}, v)
 }
 
 func isKeywordType(typ string) bool {
@@ -232,40 +244,43 @@ func (m *mapping) placeNotification(body map[string]any, family string) {
 			}
 			m.placePayload(payload, family)
 		case "download_token": // recording.completed sends it beside the payload
-			m.place(nil, "zoom.recording.download_token", "zoom.recording.download_token", k, v)
+			m.placeAt("zoom.recording.download_token", k, v)
 		default:
-			m.place(nil, "zoom."+k, "zoom."+k, k, v)
+			m.place(nil, nil, m.tree.zoom.child(k), k, &source{name: k}, v)
 		}
 	}
 }
 
 func (m *mapping) placePayload(payload map[string]any, family string) {
-	base := "zoom." + family
-	if !families[family] {
-		base = "zoom.unmapped_family" // undeclared: lands in zoom.unmapped
+	var base *fieldNode // undeclared families land in zoom.unmapped
+	if families[family] {
+		base = m.tree.zoom.child(family)
 	}
+	from := &source{name: "payload"}
 	for k, v := range payload {
-		src := "payload." + k
 		switch k {
 		case "object":
 			obj, ok := asMap(v)
 			if !ok {
-				m.fail(base, src, v, fmt.Errorf("payload.object is %s, not an object", kind(v)))
+				m.fail(base.pathOr("zoom.unmapped_family"), "payload.object", v, fmt.Errorf("payload.object is %s, not an object", kind(v)))
 				continue
 			}
+			at := from.key(k)
 			for ok, ov := range obj {
-				path := base + "." + ok
+				n := base.child(ok)
 				if to, moved := objectRelocations[ok]; moved {
-					path = to
+					n = m.tree.lookup(to)
 				}
-				m.place(nil, path, path, src+"."+ok, ov)
+				atKey := at.key(ok)
+				m.place(nil, nil, n, ok, &atKey, ov)
 			}
 		default:
-			path := "zoom." + k
+			n := m.tree.zoom.child(k)
 			if to, renamed := payloadRenames[k]; renamed {
-				path = to
+				n = m.tree.lookup(to)
 			}
-			m.place(nil, path, path, src, v)
+			at := from.key(k)
+			m.place(nil, nil, n, k, &at, v)
 		}
 	}
 }

@@ -35,6 +35,7 @@ func init() {
 type processor struct {
 	cfg        config
 	schema     zoommodule.Schema
+	tree       *fieldTree     // the schema as a tree, for the mapping
 	taxonomy   Taxonomy       // webhook event names
 	operations Taxonomy       // operation log category types and actions
 	pseudo     *pseudonymizer // nil unless pseudonymize.enabled
@@ -63,7 +64,7 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &processor{cfg: cfg, schema: schema, taxonomy: taxonomy, operations: operations, now: time.Now}
+	p := &processor{cfg: cfg, schema: schema, tree: newFieldTree(schema), taxonomy: taxonomy, operations: operations, now: time.Now}
 	if cfg.Pseudonymize.Enabled {
 		p.pseudo = newPseudonymizer(cfg.Pseudonymize)
 	}
@@ -105,7 +106,7 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 
 func (p *processor) mapNotification(ev *beat.Event, name string, body map[string]any) {
 	family, _, _ := strings.Cut(name, ".")
-	m := &mapping{schema: p.schema, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+	m := &mapping{tree: p.tree, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
 
 	p.common(m, ev, "zoom.webhook", name, p.taxonomy, name)
 	m.set("observer.product", "Webhook")

@@ -18,13 +18,13 @@ const (
 // mapReport maps one report entry published by the zoom_reports input:
 // zoom = {report, account_id, entry}.
 func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
-	m := &mapping{schema: p.schema, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+	m := &mapping{tree: p.tree, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
 	entry, ok := asMap(body["entry"])
 	if !ok {
 		m.fail("zoom", "entry", body["entry"], fmt.Errorf("entry is %s, not an object", kind(body["entry"])))
 		entry = map[string]any{}
 	}
-	m.place(nil, "zoom.account_id", "zoom.account_id", "account_id", body["account_id"])
+	m.placeAt("zoom.account_id", "account_id", body["account_id"])
 	related := map[string]bool{}
 
 	switch report {
@@ -36,13 +36,13 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		for k, v := range entry {
 			switch k {
 			case "operator":
-				m.place(nil, "zoom.operator", "zoom.operator", "entry."+k, v)
+				m.placeAt("zoom.operator", "entry."+k, v)
 			case "operation_detail":
 				text, _ := toKeyword(v)
 				m.set("message", text)
 				m.operationDetail(parseOperationDetail(text), catType, related)
 			default:
-				m.place(nil, "zoom.operation."+k, "zoom.operation."+k, "entry."+k, v)
+				m.placeAt("zoom.operation."+k, "entry."+k, v)
 			}
 		}
 		op := m.str("zoom.operator")
@@ -61,7 +61,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		p.common(m, ev, "zoom.activities", action, p.taxonomy, action)
 		m.set("observer.product", "Sign In/Sign Out Activity")
 		for k, v := range entry {
-			m.place(nil, "zoom.activity."+k, "zoom.activity."+k, "entry."+k, v)
+			m.placeAt("zoom.activity."+k, "entry."+k, v)
 		}
 		m.setPerson("user", person{email: m.str("zoom.activity.email")}, related)
 		if ip := m.str("zoom.activity.ip_address"); ip != "" {
