@@ -39,8 +39,9 @@ import (
 const secret = "bench-secret-token"
 
 var (
-	cpuProfile string
-	binarySize int64
+	cpuProfile  string
+	filebeatEnv string // -env: extra environment for Filebeat (GOGC experiments)
+	binarySize  int64
 )
 
 func main() {
@@ -48,6 +49,7 @@ func main() {
 	concurrency := flag.Int("concurrency", 32, "concurrent keep-alive clients")
 	warmup := flag.Duration("warmup", 2*time.Second, "load before measuring")
 	keep := flag.Bool("keep", false, "keep the work directory")
+	flag.StringVar(&filebeatEnv, "env", "", `environment variables for Filebeat only, e.g. "GOGC=300"`)
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of Filebeat under load to this file (go tool pprof)")
 	flag.Parse()
 	if err := run(*duration, *warmup, *concurrency, *keep); err != nil {
@@ -176,6 +178,7 @@ logging.to_stderr: true
 	cmd := exec.Command(filepath.Join(work, "filebeat"), "-e", "-c", filepath.Join(dir, "filebeat.yml"),
 		"--path.home", root, "--path.config", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs"),
 		"--httpprof", fmt.Sprintf("127.0.0.1:%d", pprofPort))
+	cmd.Env = append(os.Environ(), strings.Fields(filebeatEnv)...)
 	logf, _ := os.Create(filepath.Join(dir, "filebeat.log"))
 	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
