@@ -88,7 +88,7 @@ const retryAfterSeconds = 5
 
 // serve handles one request and returns the status and JSON body to answer,
 // or status 0 when the caller is gone.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, any) {
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	if r.URL.Path != h.cfg.URL {
 		return http.StatusNotFound, message(fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", r.URL.Path, h.cfg.URL))
 	}
@@ -135,25 +135,35 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, any) {
 	case <-h.stopping:
 		return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
 	case <-r.Context().Done():
-		return 0, nil
+		return 0, answer{}
 	}
 
 	select {
 	case <-d.acked:
-		return http.StatusOK, map[string]string{"message": "acknowledged", "id": d.event.Meta["_id"].(string)}
+		return http.StatusOK, answer{Message: "acknowledged", ID: d.event.Meta["_id"].(string)}
 	case <-deadline.C:
 		// The event stays in the queue and may still be delivered; Zoom's
 		// retry carries the same body, so it gets the same _id.
 		h.metrics.ackTimeouts.Inc()
 		return http.StatusServiceUnavailable, message(fmt.Sprintf("the event was not acknowledged within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
 	case <-r.Context().Done():
-		return 0, nil
+		return 0, answer{}
 	}
 }
 
-func message(s string) map[string]string { return map[string]string{"message": s} }
+// answer is the JSON body of every response: a message (with the delivery
+// id for an accepted event), or the endpoint.url_validation answer. A struct
+// rather than a map, because encoding a map sorts its keys on every request.
+type answer struct {
+	Message        string `json:"message,omitempty"`
+	ID             string `json:"id,omitempty"`
+	PlainToken     string `json:"plainToken,omitempty"`
+	EncryptedToken string `json:"encryptedToken,omitempty"`
+}
 
-func failure(err error) (int, any) {
+func message(s string) answer { return answer{Message: s} }
+
+func failure(err error) (int, answer) {
 	var he *httpError
 	if errors.As(err, &he) {
 		return he.status, message(he.msg)
@@ -171,6 +181,7 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
 	}
 	var src io.Reader = io.LimitReader(r.Body, limit+1)
+	compressed := false
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip", "x-gzip":
@@ -180,10 +191,16 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		}
 		defer zr.Close()
 		src = io.LimitReader(zr, limit+1)
+		compressed = true
 	default:
 		return nil, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
 	}
 	var buf bytes.Buffer
+	if r.ContentLength > 0 && !compressed {
+		// A body of known size in one allocation; ReadFrom wants MinRead
+		// bytes of room to read the end of the body into.
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
 	if _, err := buf.ReadFrom(src); err != nil {
 		var ne interface{ Timeout() bool }
 		if errors.As(err, &ne) && ne.Timeout() {
@@ -255,7 +272,7 @@ func jsonKind(v any) string {
 }
 
 // answerChallenge answers endpoint.url_validation; nothing is published.
-func (h *handler) answerChallenge(body mapstr.M) (int, any) {
+func (h *handler) answerChallenge(body mapstr.M) (int, answer) {
 	payload, _ := body["payload"].(mapstr.M)
 	token, _ := payload["plainToken"].(string)
 	if token == "" {
@@ -265,7 +282,7 @@ func (h *handler) answerChallenge(body mapstr.M) (int, any) {
 		return http.StatusInternalServerError, message("cannot answer endpoint.url_validation: secret_token is not configured")
 	}
 	h.metrics.crcAnswered.Inc()
-	return http.StatusOK, map[string]string{"plainToken": token, "encryptedToken": EncryptedToken(h.secret, token)}
+	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.secret, token)}
 }
 
 // DeliveryID is the stable id of a Zoom notification: the hex SHA-256 of its
@@ -309,7 +326,7 @@ func (h *handler) makeEvent(r *http.Request, raw []byte, body mapstr.M) beat.Eve
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v answer) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
