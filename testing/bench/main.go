@@ -40,6 +40,7 @@ const secret = "bench-secret-token"
 
 var (
 	cpuProfile  string
+	memProfile  string
 	filebeatEnv string // -env: extra environment for Filebeat (GOGC experiments)
 	binarySize  int64
 )
@@ -51,6 +52,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory")
 	flag.StringVar(&filebeatEnv, "env", "", `environment variables for Filebeat only, e.g. "GOGC=300"`)
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of Filebeat under load to this file (go tool pprof)")
+	flag.StringVar(&memProfile, "memprofile", "", "write Filebeat's allocation profile after the load to this file (go tool pprof -sample_index=alloc_space)")
 	flag.Parse()
 	if err := run(*duration, *warmup, *concurrency, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -196,6 +198,11 @@ logging.to_stderr: true
 		}()
 	}
 	r := measure(cmd, "zoombeat", url, true, bodies, duration, warmup, concurrency)
+	if memProfile != "" {
+		if err := fetch(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/allocs", pprofPort), memProfile); err != nil {
+			return r, fmt.Errorf("allocation profile: %w", err)
+		}
+	}
 	if cpuProfile != "" {
 		if err := <-profiled; err != nil {
 			return r, fmt.Errorf("CPU profile: %w", err)
