@@ -313,8 +313,7 @@ func (m *mapping) time(path string) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	t, ok := v.(time.Time)
-	return t, ok
+	return asTime(v)
 }
 
 func (m *mapping) long(path string) (int64, bool) {

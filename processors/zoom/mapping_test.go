@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
@@ -366,4 +367,25 @@ func TestActorsAndTargets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEventCreatedFromInput: the time of receipt that the input sets as
+// event.created (a common.Time, as libbeat's normalization makes it too) is
+// the document's event.created, and its @timestamp when Zoom sent no event_ts.
+func TestEventCreatedFromInput(t *testing.T) {
+	p := mustProcessor(t, nil)
+	received := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	ev := &beat.Event{
+		Timestamp: received.Add(time.Hour), // not the time of receipt
+		Fields: mapstr.M{
+			"zoom":  mapstr.M{"event": "meeting.started", "payload": mapstr.M{"object": mapstr.M{"id": "1"}}},
+			"event": mapstr.M{"id": "x", "created": common.Time(received)},
+		},
+	}
+	out, err := p.Run(ev)
+	require.NoError(t, err)
+	created, err := out.Fields.GetValue("event.created")
+	require.NoError(t, err)
+	assert.Equal(t, received, created)
+	assert.Equal(t, received, out.Timestamp, "no event_ts: @timestamp is the time of receipt")
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 )
@@ -87,7 +86,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, tax Taxonomy, key string) {
 	created := ev.Timestamp
 	if v, err := ev.Fields.GetValue("event.created"); err == nil {
-		if t, ok := v.(time.Time); ok {
+		if t, ok := asTime(v); ok {
 			created = t
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
@@ -22,6 +23,19 @@ func asMap(v any) (map[string]any, bool) {
 		return m, true
 	}
 	return nil, false
+}
+
+// asTime returns v as a time when it is one: a time.Time, or libbeat's
+// common.Time, which the input and libbeat's normalization use for
+// event.created.
+func asTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case common.Time:
+		return time.Time(t), true
+	}
+	return time.Time{}, false
 }
 
 // kind names a JSON value's kind, for error messages.
