@@ -41,6 +41,7 @@ const secret = "bench-secret-token"
 var (
 	cpuProfile  string
 	memProfile  string
+	bare        bool
 	filebeatEnv string // -env: extra environment for Filebeat (GOGC experiments)
 	binarySize  int64
 )
@@ -52,6 +53,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory")
 	flag.StringVar(&filebeatEnv, "env", "", `environment variables for Filebeat only, e.g. "GOGC=300"`)
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of Filebeat under load to this file (go tool pprof)")
+	flag.BoolVar(&bare, "bare", false, "run Filebeat without the zoom module: the zoom_webhook input unsigned and unmapped, to measure libbeat's share")
 	flag.StringVar(&memProfile, "memprofile", "", "write Filebeat's allocation profile after the load to this file (go tool pprof -sample_index=alloc_space)")
 	flag.Parse()
 	if err := run(*duration, *warmup, *concurrency, *keep); err != nil {
@@ -151,7 +153,7 @@ func benchFilebeat(root, work string, bodies []zoomsim.Notification, duration, w
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return result{}, err
 	}
-	cfg := fmt.Sprintf(`
+	source := fmt.Sprintf(`
 filebeat.modules:
   - module: zoom
     webhook:
@@ -159,6 +161,19 @@ filebeat.modules:
       var.listen_address: 127.0.0.1
       var.listen_port: %d
       var.secret_token: %s
+`, port, secret)
+	if bare {
+		// libbeat's share alone: the same input, pipeline, queue and output,
+		// but no mapping (no zoom processor) and no signature check.
+		source = fmt.Sprintf(`
+filebeat.inputs:
+  - type: zoom_webhook
+    listen_address: 127.0.0.1
+    listen_port: %d
+    allow_unsigned: true
+`, port)
+	}
+	cfg := source + fmt.Sprintf(`
 queue.mem:
   events: 4096
   flush.min_events: 512
@@ -169,7 +184,7 @@ output.file:
   rotate_every_kb: 10240000
 logging.level: warning
 logging.to_stderr: true
-`, port, secret, filepath.Join(dir, "out"))
+`, filepath.Join(dir, "out"))
 	if err := os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte(cfg), 0o600); err != nil {
 		return result{}, err
 	}
