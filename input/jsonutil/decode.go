@@ -116,20 +116,47 @@ func (d *decoder) enter() error {
 	return nil
 }
 
-// object decodes the object at d.pos into a map of type M.
-func object[M ~map[string]any](d *decoder) (any, error) {
+// open enters the object or array at d.pos and says whether it is empty,
+// in which case it has also read its end.
+func (d *decoder) open(end byte) (bool, error) {
 	if err := d.enter(); err != nil {
-		return nil, err
+		return false, err
 	}
-	d.pos++ // '{'
-	obj := make(M)
+	d.pos++ // '{' or '['
 	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+	if d.pos < len(d.data) && d.data[d.pos] == end {
 		d.pos++
 		d.depth--
-		return obj, nil
+		return true, nil
 	}
-	for {
+	return false, nil
+}
+
+// next reads what follows a member of an object or array: a comma (another
+// member follows) or the end.
+func (d *decoder) next(end byte, context string) (bool, error) {
+	d.skipSpace()
+	if d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			return true, nil
+		case end:
+			d.pos++
+			d.depth--
+			return false, nil
+		}
+	}
+	return false, d.unexpected(context)
+}
+
+// object decodes the object at d.pos into a map of type M.
+func object[M ~map[string]any](d *decoder) (any, error) {
+	obj := make(M)
+	if empty, err := d.open('}'); err != nil || empty {
+		return obj, err
+	}
+	for more := true; more; {
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.unexpected("looking for beginning of object key string")
@@ -152,59 +179,34 @@ func object[M ~map[string]any](d *decoder) (any, error) {
 		} else {
 			delete(obj, key) // a null after a value: the null wins, and is dropped
 		}
-		d.skipSpace()
-		if d.pos < len(d.data) {
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-				continue
-			case '}':
-				d.pos++
-				d.depth--
-				return obj, nil
-			}
+		if more, err = d.next('}', "after object key:value pair"); err != nil {
+			return nil, err
 		}
-		return nil, d.unexpected("after object key:value pair")
 	}
+	return obj, nil
 }
 
 func (d *decoder) array() (any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
-	}
-	d.pos++ // '['
 	// An empty array is []any{} as encoding/json makes it, or nil as libbeat's
 	// normalization makes it (both are written as []).
 	var arr []any
 	if !d.event {
 		arr = []any{}
 	}
-	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == ']' {
-		d.pos++
-		d.depth--
-		return arr, nil
+	if empty, err := d.open(']'); err != nil || empty {
+		return arr, err
 	}
-	for {
+	for more := true; more; {
 		v, err := d.value()
 		if err != nil {
 			return nil, err
 		}
 		arr = append(arr, v)
-		d.skipSpace()
-		if d.pos < len(d.data) {
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-				continue
-			case ']':
-				d.pos++
-				d.depth--
-				return arr, nil
-			}
+		if more, err = d.next(']', "after array element"); err != nil {
+			return nil, err
 		}
-		return nil, d.unexpected("after array element")
 	}
+	return arr, nil
 }
 
 // string decodes the string at d.pos, which is at its opening quote. Strings
