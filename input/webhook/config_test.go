@@ -42,6 +42,7 @@ func TestConfigKeys(t *testing.T) {
 		"preserve_original_event": true,
 		"ssl.enabled":             false,
 		"max_connections":         16,
+		"keep_null":               true,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "0.0.0.0", cfg.ListenAddress)
@@ -55,6 +56,7 @@ func TestConfigKeys(t *testing.T) {
 	assert.Equal(t, []string{"x-zm-trackingid", "User-Agent"}, cfg.IncludeHeaders)
 	assert.True(t, cfg.PreserveOriginalEvent)
 	assert.Equal(t, 16, cfg.MaxConnections)
+	assert.True(t, cfg.KeepNull)
 	require.NotNil(t, cfg.TLS)
 	assert.False(t, cfg.TLS.IsEnabled())
 }
