@@ -34,7 +34,6 @@ func init() {
 
 type processor struct {
 	cfg        config
-	schema     zoommodule.Schema
 	tree       *fieldTree     // the schema as a tree, for the mapping
 	taxonomy   Taxonomy       // webhook event names
 	operations Taxonomy       // operation log category types and actions
@@ -64,7 +63,7 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &processor{cfg: cfg, schema: schema, tree: newFieldTree(schema), taxonomy: taxonomy, operations: operations, now: time.Now}
+	p := &processor{cfg: cfg, tree: newFieldTree(schema), taxonomy: taxonomy, operations: operations, now: time.Now}
 	if cfg.Pseudonymize.Enabled {
 		p.pseudo = newPseudonymizer(cfg.Pseudonymize)
 	}
