@@ -335,7 +335,7 @@ func isHex(c byte) bool {
 }
 
 // number scans a JSON number (RFC 8259's grammar, as encoding/json checks it)
-// and converts it as NormalizeNumbers would: an int64 when it is an integer
+// and converts it as DecodeObject promises: an int64 when it is an integer
 // that fits, else a float64, else (out of float64's range) its text.
 func (d *decoder) number() (any, error) {
 	start := d.pos
