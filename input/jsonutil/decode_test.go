@@ -16,6 +16,8 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
 // referenceDecode is what DecodeObject did before it had its own parser, and
@@ -128,15 +130,11 @@ func samples(tb testing.TB) []string {
 	var paths []string
 	root := filepath.Join("..", "..", "testing")
 	for _, dir := range []string{"webhook", "reports"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, e os.DirEntry, err error) error {
-			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".expected.json") {
-				paths = append(paths, p)
-			}
-			return err
-		})
+		p, err := zoomsim.SamplePaths(filepath.Join(root, dir))
 		if err != nil {
 			tb.Fatal(err)
 		}
+		paths = append(paths, p...)
 	}
 	if len(paths) < 100 {
 		tb.Fatalf("found only %d samples under %s", len(paths), root)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/jsonutil"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
 // receivedAt stands for the time of receipt in golden documents.
@@ -35,7 +36,7 @@ func payloads(t testing.TB) []payload {
 	t.Helper()
 	var paths []string
 	for _, dir := range []string{"webhook", "reports"} {
-		p, err := filepath.Glob(filepath.Join("..", "..", "testing", dir, "*", "*.json"))
+		p, err := zoomsim.SamplePaths(filepath.Join("..", "..", "testing", dir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,9 +44,6 @@ func payloads(t testing.TB) []payload {
 	}
 	var out []payload
 	for _, p := range paths {
-		if strings.HasSuffix(p, ".expected.json") {
-			continue
-		}
 		raw, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)

@@ -52,13 +52,11 @@ func TestModuleOutputMatchesGolden(t *testing.T) {
 		"--modules", "zoom", "-M", "zoom.webhook.var.listen_address=127.0.0.1", "-M", "zoom.webhook.var.secret_token=${ZOOM_SECRET_TOKEN}", "-M", "zoom.webhook.var.listen_port="+itoa(port))
 	sender := &zoomsim.Sender{URL: url, Secret: secret}
 
-	samples, _ := filepath.Glob(filepath.Join(repoRoot(), "testing", "webhook", "*", "*.json"))
+	samples, err := zoomsim.SamplePaths(filepath.Join(repoRoot(), "testing", "webhook"))
+	require.NoError(t, err)
 	golden := map[string]map[string]any{} // by _id
 	names := map[string]string{}
 	for _, path := range samples {
-		if strings.HasSuffix(path, ".expected.json") {
-			continue
-		}
 		body, err := os.ReadFile(path)
 		require.NoError(t, err)
 		resp, err := sender.Send(context.Background(), body)

@@ -23,18 +23,32 @@ type Notification struct {
 
 var eventTSRE = regexp.MustCompile(`"event_ts":\s*(\d{13})`)
 
+// SamplePaths lists the samples under dir (testing/webhook or
+// testing/reports): the files <family>/<name>.json, without the golden
+// documents (<name>.expected.json) beside them.
+func SamplePaths(dir string) ([]string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	samples := paths[:0]
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".expected.json") {
+			samples = append(samples, p)
+		}
+	}
+	return samples, nil
+}
+
 // LoadNotifications reads the samples under dir (testing/webhook), leaving
 // out the golden documents.
 func LoadNotifications(dir string) ([]Notification, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	paths, err := SamplePaths(dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []Notification
 	for _, p := range paths {
-		if strings.HasSuffix(p, ".expected.json") {
-			continue
-		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err
