@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -58,14 +59,35 @@ func VerifySignature(secret, body []byte, timestamp, signature string, tolerance
 	if !hmac.Equal(got, computeSignature(secret, body, timestamp)) {
 		return sigErr("%s does not match the body and timestamp (wrong secret_token, or the body was altered)", strings.ToLower(headerSignature))
 	}
-	age := now.Sub(time.Unix(ts, 0))
+	// Compared in whole seconds, the unit of the header: a Duration between
+	// time.Unix(ts, 0) and now overflows for values about 292 years away
+	// (milliseconds, 2^62...), and an overflowed age passed as fresh.
+	nowS, tolS := now.Unix(), int64(tolerance/time.Second)
 	switch {
-	case age > tolerance:
-		return sigErr("%s is %v old, beyond signature.max_age %v", strings.ToLower(headerTimestamp), age.Truncate(time.Second), tolerance)
-	case -age > tolerance:
-		return sigErr("%s is %v in the future, beyond signature.max_age %v", strings.ToLower(headerTimestamp), (-age).Truncate(time.Second), tolerance)
+	case ts < nowS-tolS:
+		return sigErr("%s is %s old, beyond signature.max_age %v", strings.ToLower(headerTimestamp), span(nowS, ts), tolerance)
+	case ts > nowS+tolS:
+		return sigErr("%s is %s in the future, beyond signature.max_age %v%s", strings.ToLower(headerTimestamp), span(ts, nowS), tolerance, millisHint(ts))
 	}
 	return nil
+}
+
+// span is the time from b to a (a >= b), both Unix seconds, without
+// overflow: the difference of two int64 fits a uint64.
+func span(a, b int64) string {
+	d := uint64(a) - uint64(b)
+	if d > uint64(math.MaxInt64/int64(time.Second)) {
+		return "over 292 years"
+	}
+	return (time.Duration(d) * time.Second).String()
+}
+
+// millisHint points at the likeliest mistake behind a far-future timestamp.
+func millisHint(ts int64) string {
+	if ts >= 1e11 {
+		return " (Zoom sends Unix seconds, not milliseconds)"
+	}
+	return ""
 }
 
 // computeSignature returns the raw HMAC-SHA256 that Zoom sends, hex-encoded

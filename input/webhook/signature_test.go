@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -31,6 +32,8 @@ func TestVerifySignature(t *testing.T) {
 	staleTS, staleSig := at(-6 * time.Minute)
 	futureTS, futureSig := at(6 * time.Minute)
 	edgeTS, edgeSig := at(-5 * time.Minute)
+	signedAt := func(ts int64) string { return strconv.FormatInt(ts, 10) }
+	signedSig := func(ts int64) string { return zoomsim.Signature(secret, body, ts) }
 
 	cases := []struct {
 		name      string
@@ -54,6 +57,13 @@ func TestVerifySignature(t *testing.T) {
 		{"not hex", body, ts, "v0=zz" + good[5:], "not a hex HMAC-SHA256"},
 		{"truncated", body, ts, good[:len(good)-2], "not a hex HMAC-SHA256"},
 		{"upper-case hex", body, ts, "v0=" + upper(good[3:]), ""},
+		// Far-future values, each signed correctly: the age once overflowed
+		// and passed as fresh.
+		{"signed milliseconds", body, signedAt(1732435200000), signedSig(1732435200000), "in the future, beyond signature.max_age 5m0s (Zoom sends Unix seconds, not milliseconds)"},
+		{"signed 2^62", body, signedAt(1 << 62), signedSig(1 << 62), "over 292 years in the future"},
+		{"signed 2^63-1", body, signedAt(math.MaxInt64), signedSig(math.MaxInt64), "over 292 years in the future"},
+		{"signed -2^63", body, signedAt(math.MinInt64), signedSig(math.MinInt64), "over 292 years old"},
+		{"signed 0", body, signedAt(0), signedSig(0), "old, beyond signature.max_age"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
