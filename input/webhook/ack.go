@@ -12,12 +12,13 @@ import (
 // ACK for the event finds its way back to the waiting HTTP handler.
 type delivery struct {
 	event     beat.Event
+	id        string        // the event's id, kept here: processors may change the event
 	published time.Time     // when the event was handed to the pipeline
 	acked     chan struct{} // closed once the pipeline has acknowledged the event
 }
 
-func newDelivery(event beat.Event) *delivery {
-	d := &delivery{event: event, acked: make(chan struct{})}
+func newDelivery(event beat.Event, id string) *delivery {
+	d := &delivery{event: event, id: id, acked: make(chan struct{})}
 	d.event.Private = d
 	return d
 }

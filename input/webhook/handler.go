@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,7 @@ func errorf(status int, format string, args ...any) *httpError {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.metrics.requests.Inc()
+	defer h.recoverPanic(w, r)
 	status, body := h.serve(w, r)
 	if status == 0 { // the caller hung up; nobody to answer
 		h.metrics.clientGone.Inc()
@@ -80,6 +82,25 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	writeJSON(w, status, body)
+}
+
+// recoverPanic turns a panic while serving into an error log line and a JSON
+// 500, instead of net/http's debug-level log and a connection cut without an
+// answer. A 500 makes Zoom deliver the notification again later.
+func (h *handler) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler { //nolint:errorlint // net/http's own sentinel, re-raised as it asks
+		panic(v)
+	}
+	h.metrics.status(http.StatusInternalServerError)
+	h.log.Errorw("Panic while serving a Zoom webhook request; answered 500", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "source.address", r.RemoteAddr)
+	// If the answer was already started this writes nothing more, and the
+	// client sees a cut answer, which it retries like a 500.
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	writeJSON(w, http.StatusInternalServerError, message("internal error while handling the notification; deliver again later"))
 }
 
 // retryAfterSeconds is sent with every 503. Zoom schedules its own retries
@@ -123,7 +144,8 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	default:
 	}
 
-	d := newDelivery(h.makeEvent(r, raw, body))
+	id := DeliveryID(raw)
+	d := newDelivery(h.makeEvent(r, id, raw, body), id)
 	deadline := time.NewTimer(h.cfg.ACKTimeout)
 	defer deadline.Stop()
 
@@ -140,7 +162,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 
 	select {
 	case <-d.acked:
-		return http.StatusOK, answer{Message: "acknowledged", ID: d.event.Meta["_id"].(string)}
+		// d.id, not the event's @metadata._id: the pipeline's processors own
+		// the event once it is published, and may have removed or changed it.
+		return http.StatusOK, answer{Message: "acknowledged", ID: d.id}
 	case <-deadline.C:
 		// The event stays in the queue and may still be delivered; Zoom's
 		// retry carries the same body, so it gets the same _id.
@@ -298,8 +322,7 @@ func DeliveryID(body []byte) string {
 // The fields hold only values that libbeat's event normalization leaves as
 // they are (DecodeEvent's, strings, common.Time), so the pipeline clients
 // publish without it (see startWorkers).
-func (h *handler) makeEvent(r *http.Request, raw []byte, body mapstr.M) beat.Event {
-	id := DeliveryID(raw)
+func (h *handler) makeEvent(r *http.Request, id string, raw []byte, body mapstr.M) beat.Event {
 	now := h.now()
 	fields := mapstr.M{
 		"zoom":  body,

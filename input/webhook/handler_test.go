@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
@@ -467,4 +468,32 @@ func BenchmarkHandler(b *testing.B) {
 		}
 		pipe.take()
 	}
+}
+
+// A user processor may remove @metadata._id (drop_fields); the answer must
+// still carry the delivery id, and not panic on its absence.
+func TestAnswerDoesNotDependOnProcessors(t *testing.T) {
+	hs := newHarness(t, nil)
+	hs.pipe.process = func(e *beat.Event) { delete(e.Meta, "_id") }
+	resp := hs.send(sampleBody)
+	require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+	assert.JSONEq(t, fmt.Sprintf(`{"message":"acknowledged","id":%q}`, DeliveryID(sampleBody)), string(resp.Body))
+	require.Len(t, hs.pipe.Events(), 1)
+	assert.NotContains(t, hs.pipe.Events()[0].Meta, "_id")
+}
+
+// A panic while serving is logged at error level and answered with a JSON
+// 500, so that the sender retries.
+func TestPanicIsAnswered500(t *testing.T) {
+	hs := newHarness(t, nil)
+	hs.h.now = func() time.Time { panic("boom in makeEvent") }
+	resp := hs.send(sampleBody)
+	require.Equal(t, http.StatusInternalServerError, resp.Status, "%s", resp.Body)
+	assert.Contains(t, jsonMessage(t, resp), "internal error")
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+	logged := hs.logs.FilterMessageSnippet("Panic while serving").All()
+	require.Len(t, logged, 1)
+	assert.Equal(t, "error", logged[0].Level.String())
+	assert.Contains(t, fmt.Sprint(logged[0].ContextMap()["panic"]), "boom in makeEvent")
+	assert.Empty(t, hs.pipe.Events())
 }

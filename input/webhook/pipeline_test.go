@@ -13,6 +13,9 @@ import (
 // set, Publish blocks as on a full queue until the client is closed.
 type fakePipeline struct {
 	noACK atomic.Bool // events are queued but never acknowledged (output down)
+	// process, when set, changes each event as the pipeline's processors
+	// would, before it is recorded and acknowledged.
+	process func(*beat.Event)
 	block atomic.Bool // Publish blocks (queue full)
 
 	mu      sync.Mutex
@@ -63,6 +66,9 @@ func (c *fakeClient) Publish(e beat.Event) {
 	if c.p.block.Load() {
 		<-c.closed
 		return
+	}
+	if c.p.process != nil {
+		c.p.process(&e)
 	}
 	c.p.mu.Lock()
 	c.p.events = append(c.p.events, e)
