@@ -79,3 +79,15 @@ func TestConfigValidation(t *testing.T) {
 		assert.NotContains(t, err.Error(), "shh-secret", "credentials never appear in errors")
 	}
 }
+
+func TestConfigureRejectsUnknownBlockKeys(t *testing.T) {
+	for key, want := range map[string]string{
+		"ssl.verification":  "unknown option ssl.verification",
+		"retry.max_attempt": "unknown option retry.max_attempt",
+	} {
+		_, _, err := configure(conf.MustNewConfigFrom(with(map[string]any{key: "x"})), nil)
+		assert.ErrorContains(t, err, want, key)
+	}
+	_, _, err := configure(conf.MustNewConfigFrom(with(map[string]any{"ssl.verification_mode": "none", "retry.max_attempts": 2})), nil)
+	assert.NoError(t, err)
+}

@@ -24,6 +24,8 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+
+	"github.com/zoombeat/zoombeat/internal/configkeys"
 )
 
 // Name is the input type.
@@ -49,7 +51,14 @@ type source struct{ report, account string }
 
 func (s source) Name() string { return s.report + "::" + s.account }
 
+// checkBlockKeys fails on a misspelt key in the TLS and retry blocks, where a
+// typo would silently change how the input trusts and retries.
+var checkBlockKeys = configkeys.KnownIn(&config{}, "ssl", "retry")
+
 func configure(c *conf.C, _ *logp.Logger) ([]cursor.Source, cursor.Input, error) {
+	if err := checkBlockKeys(c); err != nil {
+		return nil, nil, fmt.Errorf("%s input: %w", Name, err)
+	}
 	cfg := defaultConfig()
 	if err := c.Unpack(&cfg); err != nil {
 		return nil, nil, fmt.Errorf("%s input: %w", Name, err)

@@ -104,3 +104,18 @@ func TestConfigureRejectsBadConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), "zoom_webhook input")
 	assert.Contains(t, err.Error(), "listen_port")
 }
+
+// A typo in a block that protects the listener is an error naming the key.
+func TestConfigureRejectsUnknownSecurityKeys(t *testing.T) {
+	for key, want := range map[string]string{
+		"signature.maxage": "unknown option signature.maxage",
+		"secret.headr":     "unknown option secret.headr",
+		"ssl.certficate":   "unknown option ssl.certficate",
+		"ssl.client_auth":  "unknown option ssl.client_auth",
+	} {
+		_, err := configure(conf.MustNewConfigFrom(map[string]any{"secret_token": "s", key: "x"}), nil)
+		assert.ErrorContains(t, err, want, key)
+	}
+	_, err := configure(conf.MustNewConfigFrom(map[string]any{"secret_token": "s", "signature.max_age": "1m", "tags": []string{"a"}, "processors": []any{}}), nil)
+	assert.NoError(t, err)
+}

@@ -26,6 +26,8 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+
+	"github.com/zoombeat/zoombeat/internal/configkeys"
 )
 
 // Name is the input type users put in `type:`.
@@ -42,7 +44,14 @@ func Plugin(log *logp.Logger) v2.Plugin {
 	}
 }
 
+// checkSecurityKeys fails on a misspelt key in the blocks that protect the
+// listener: a typo there would silently weaken it.
+var checkSecurityKeys = configkeys.KnownIn(&config{}, "signature", "secret", "ssl")
+
 func configure(cfg *conf.C, _ *logp.Logger) (v2.Input, error) {
+	if err := checkSecurityKeys(cfg); err != nil {
+		return nil, fmt.Errorf("%s input: %w", Name, err)
+	}
 	c := defaultConfig()
 	if err := cfg.Unpack(&c); err != nil {
 		return nil, fmt.Errorf("%s input: %w", Name, err)

@@ -16,7 +16,7 @@ type fakePipeline struct {
 	// process, when set, changes each event as the pipeline's processors
 	// would, before it is recorded and acknowledged.
 	process func(*beat.Event)
-	block atomic.Bool // Publish blocks (queue full)
+	block   atomic.Bool // Publish blocks (queue full)
 
 	mu      sync.Mutex
 	events  []beat.Event

@@ -25,10 +25,12 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/processors"
+	"github.com/elastic/beats/v7/libbeat/processors/checks"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
+	"github.com/zoombeat/zoombeat/internal/configkeys"
 	"github.com/zoombeat/zoombeat/rules"
 )
 
@@ -36,7 +38,10 @@ import (
 const Name = "zoom_detections"
 
 func init() {
-	processors.RegisterPlugin(Name, New)
+	// A misspelt option is an error naming it, and `when` works as with
+	// libbeat's own processors.
+	processors.RegisterPlugin(Name, processors.NewConditional(
+		checks.ConfigChecked(New, configkeys.Known(&config{}, "when"))))
 }
 
 // arrayFields are the document's list fields that rules may test: the

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/processors"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
@@ -208,4 +209,14 @@ func TestConfig(t *testing.T) {
 	p, err := New(conf.MustNewConfigFrom(map[string]any{"rules": []string{"Zoom mass user deletion"}}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "zoom_detections=[rules=1]", p.(*processor).String())
+}
+
+func TestMisspeltOptionIsAnError(t *testing.T) {
+	build := func(settings map[string]any) error {
+		_, err := processors.New(processors.PluginConfig{conf.MustNewConfigFrom(map[string]any{Name: settings})}, nil)
+		return err
+	}
+	assert.ErrorContains(t, build(map[string]any{"rule": []string{"x"}}), "unknown option rule")
+	assert.ErrorContains(t, build(map[string]any{"new_network": map[string]any{"max_user": 5}}), "unknown option new_network.max_user")
+	require.NoError(t, build(map[string]any{"new_network": map[string]any{"max_users": 5}, "when.has_fields": []string{"event.action"}}))
 }

@@ -16,9 +16,11 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/processors"
+	"github.com/elastic/beats/v7/libbeat/processors/checks"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/zoombeat/zoombeat/internal/configkeys"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
@@ -29,7 +31,10 @@ const Name = "zoom"
 const ECSVersion = "8.17.0"
 
 func init() {
-	processors.RegisterPlugin(Name, New)
+	// A misspelt option is an error naming it, and `when` works as with
+	// libbeat's own processors.
+	processors.RegisterPlugin(Name, processors.NewConditional(
+		checks.ConfigChecked(New, configkeys.Known(&config{}, "when"))))
 }
 
 type processor struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/elastic/beats/v7/libbeat/processors"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
@@ -127,4 +128,18 @@ func TestPseudonymizeConfig(t *testing.T) {
 	assert.True(t, strings.HasPrefix(get(doc, "user.id").(string), "pz-"))
 	assert.True(t, strings.HasPrefix(get(doc, "user.email").(string), "pz-"), "emails are never left in clear")
 	assert.Equal(t, "browser", get(doc, "zoom.user.client_type"), "other fields are untouched")
+}
+
+// The processor as configured in filebeat.yml: a misspelt option is an error
+// that names it (`enable` turned nothing on before), and `when` is accepted.
+func TestMisspeltOptionIsAnError(t *testing.T) {
+	build := func(settings map[string]any) error {
+		_, err := processors.New(processors.PluginConfig{conf.MustNewConfigFrom(map[string]any{Name: settings})}, nil)
+		return err
+	}
+	err := build(map[string]any{"pseudonymize": map[string]any{"enable": true}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unknown option pseudonymize.enable")
+	assert.ErrorContains(t, build(map[string]any{"redact_secret": false}), "unknown option redact_secret")
+	require.NoError(t, build(map[string]any{"redact_secrets": false, "when.has_fields": []string{"zoom"}}))
 }
