@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/cenkalti/backoff/v5"
 
 	"github.com/elastic/elastic-agent-libs/logp"
 
@@ -17,8 +20,9 @@ import (
 )
 
 // apiClient calls Zoom's Reports API: bearer tokens from tokens, one new
-// token and one retry on 401, Retry-After honoured on 429, bounded
-// exponential backoff with jitter on 5xx and network errors.
+// token and one retry on 401, 429 waited out as Zoom says but never less than
+// a growing minimum, exponential backoff with jitter on 5xx and network
+// errors, and at most retry.max_attempts tries of one request.
 type apiClient struct {
 	http    *http.Client
 	baseURL string
@@ -27,6 +31,8 @@ type apiClient struct {
 	metrics *inputMetrics
 	log     *logp.Logger
 	sleep   func(ctx context.Context, d time.Duration) error
+	now     func() time.Time
+	quiet   *repeatedLog
 }
 
 // APIError is an answer the client will not retry.
@@ -38,6 +44,29 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("Zoom API answered HTTP %d (code %d): %s", e.Status, e.Code, e.Message)
+}
+
+// RateLimitError ends a poll that Zoom's rate limit stopped: the daily quota
+// is spent, a wait longer than the poll interval was asked for, or 429s went
+// on for retry.max_attempts tries. The next poll starts no earlier than Until.
+type RateLimitError struct {
+	Path     string
+	Category string // X-RateLimit-Category, e.g. Heavy
+	Type     string // X-RateLimit-Type, e.g. QPS, Daily-limit
+	Until    time.Time
+	Reason   string
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("Zoom's rate limit (%s %s) stopped GET %s: %s; next try at %s",
+		orDash(e.Category), orDash(e.Type), e.Path, e.Reason, e.Until.UTC().Format(time.RFC3339))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // page is one page of a report listing.
@@ -85,26 +114,50 @@ func (c *apiClient) getPage(ctx context.Context, report string, from, to time.Ti
 	return p, nil
 }
 
+// newBackoff is the retry schedule: exponential from retry.wait_min, doubled
+// each time up to retry.wait_max, with ±50 % jitter so that many Filebeats
+// do not retry in step. The interval starts at twice wait_min, so that no wait
+// falls below wait_min, and stays under wait_max / 1.5, so that no wait
+// exceeds wait_max.
+func newBackoff(cfg config) *backoff.ExponentialBackOff {
+	b := &backoff.ExponentialBackOff{
+		InitialInterval:     2 * cfg.Retry.WaitMin,
+		RandomizationFactor: 0.5,
+		Multiplier:          2,
+		MaxInterval:         max(cfg.Retry.WaitMax*2/3, cfg.Retry.WaitMin),
+	}
+	b.Reset()
+	return b
+}
+
+// nextWait is b's next wait, within [wait_min, wait_max] even where
+// wait_max is less than three times wait_min.
+func (c *apiClient) nextWait(b *backoff.ExponentialBackOff) time.Duration {
+	return min(max(b.NextBackOff(), c.cfg.Retry.WaitMin), c.cfg.Retry.WaitMax)
+}
+
 // get performs a GET with every retry rule, and returns the body of a 200.
 func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.baseURL + path + "?" + q.Encode()
 	refreshed := false
-	failures := 0
+	tries := 0
+	failures, limits := newBackoff(c.cfg), newBackoff(c.cfg)
 	for {
 		token, err := c.tokens.Token(ctx)
 		if err != nil {
 			return nil, err
 		}
+		tries++
+		last := tries >= c.cfg.Retry.MaxAttempts
 		status, hdr, body, err := c.do(ctx, u, token)
 		// retry waits out a 5xx or network error, unless it was the last try.
 		retry := func(cause error) error {
-			failures++
-			if failures >= c.cfg.Retry.MaxAttempts {
-				return fmt.Errorf("GET %s failed %d times, last: %w", path, failures, cause)
+			if last {
+				return fmt.Errorf("GET %s failed %d times, last: %w", path, tries, cause)
 			}
 			c.metrics.retries.Inc()
-			c.log.Warnf("GET %s failed (%v); retrying", path, cause)
-			return c.sleep(ctx, c.backoff(failures))
+			c.quiet.Warnf("retry:"+path, "GET %s failed (%v); retrying", path, cause)
+			return c.sleep(ctx, c.nextWait(failures))
 		}
 		switch {
 		case err != nil:
@@ -120,12 +173,9 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 			// The token expired or was revoked: one new token, one retry.
 			c.tokens.Invalidate(token)
 			refreshed = true
+			tries--
 		case status == http.StatusTooManyRequests:
-			wait := retryAfter(hdr, c.now(), c.backoff(1))
-			c.metrics.rateLimitWaits.Inc()
-			c.log.Infof("Zoom rate limit reached on %s (%s %s); waiting %v as Retry-After says",
-				path, hdr.Get("X-RateLimit-Category"), hdr.Get("X-RateLimit-Type"), wait)
-			if err := c.sleep(ctx, wait); err != nil {
+			if err := c.waitRateLimit(ctx, path, hdr, body, limits, last); err != nil {
 				return nil, err
 			}
 		case status >= 500:
@@ -138,7 +188,32 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 	}
 }
 
-func (c *apiClient) now() time.Time { return time.Now() }
+// waitRateLimit waits out a 429 as Retry-After says, but at least the next
+// of a growing minimum: a Retry-After of 0 or of a past date must not turn
+// into a stream of requests. A wait past the poll interval (Zoom's daily
+// quota points at the next day) or the last try ends the poll instead, with
+// the time the next one may start.
+func (c *apiClient) waitRateLimit(ctx context.Context, path string, hdr http.Header, body []byte, limits *backoff.ExponentialBackOff, last bool) error {
+	now := c.now()
+	wait := max(retryAfter(hdr, now, 0), c.nextWait(limits))
+	e := &RateLimitError{
+		Path: path, Category: hdr.Get("X-RateLimit-Category"), Type: hdr.Get("X-RateLimit-Type"),
+		Until: now.Add(wait), Reason: apiError(http.StatusTooManyRequests, body).(*APIError).Message,
+	}
+	switch {
+	case strings.Contains(strings.ToLower(e.Type), "daily"):
+		return e
+	case wait > c.cfg.Interval.D():
+		e.Reason += fmt.Sprintf(" (Retry-After %v is longer than interval %v)", wait.Round(time.Second), c.cfg.Interval.D())
+		return e
+	case last:
+		e.Reason += fmt.Sprintf(" (%d tries)", c.cfg.Retry.MaxAttempts)
+		return e
+	}
+	c.metrics.rateLimitWaits.Inc()
+	c.quiet.Infof("429:"+path, "Zoom rate limit reached on %s (%s %s); waiting %v", path, e.Category, e.Type, wait)
+	return c.sleep(ctx, wait)
+}
 
 func (c *apiClient) do(ctx context.Context, u, token string) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -161,28 +236,15 @@ func (c *apiClient) do(ctx context.Context, u, token string) (int, http.Header, 
 	return resp.StatusCode, resp.Header, body, nil
 }
 
-// backoff is the wait before retry n (1-based): exponential from wait_min,
-// capped at wait_max, with full jitter so that many Filebeats do not retry
-// in step.
-func (c *apiClient) backoff(n int) time.Duration {
-	d := c.cfg.Retry.WaitMin << min(n-1, 30)
-	if d <= 0 || d > c.cfg.Retry.WaitMax {
-		d = c.cfg.Retry.WaitMax
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date), else fallback.
+// retryAfter reads Retry-After (seconds or an HTTP date), else fallback. A
+// date already past is a wait of 0.
 func retryAfter(h http.Header, now time.Time, fallback time.Duration) time.Duration {
 	v := h.Get("Retry-After")
 	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-		return 0
+		return max(t.Sub(now), 0)
 	}
 	return fallback
 }
@@ -211,4 +273,64 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// repeatedLog logs a condition that repeats (a 429, a retried 5xx) once per
+// period, with the count of the times it was left out, so that a stubborn
+// API fills no log.
+type repeatedLog struct {
+	log    *logp.Logger
+	period time.Duration
+	now    func() time.Time
+
+	mu   sync.Mutex
+	seen map[string]*repeat
+}
+
+type repeat struct {
+	last    time.Time
+	dropped int
+}
+
+func newRepeatedLog(log *logp.Logger, period time.Duration) *repeatedLog {
+	return &repeatedLog{log: log, period: period, now: time.Now, seen: map[string]*repeat{}}
+}
+
+// allow says whether the condition key is logged now, and how many times it
+// was left out since it last was.
+func (r *repeatedLog) allow(key string) (bool, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	s, ok := r.seen[key]
+	if !ok {
+		r.seen[key] = &repeat{last: now}
+		return true, 0
+	}
+	if now.Sub(s.last) < r.period {
+		s.dropped++
+		return false, 0
+	}
+	n := s.dropped
+	s.last, s.dropped = now, 0
+	return true, n
+}
+
+func (r *repeatedLog) Infof(key, format string, args ...any) {
+	if ok, n := r.allow(key); ok {
+		r.log.Info(withRepeats(fmt.Sprintf(format, args...), n))
+	}
+}
+
+func (r *repeatedLog) Warnf(key, format string, args ...any) {
+	if ok, n := r.allow(key); ok {
+		r.log.Warn(withRepeats(fmt.Sprintf(format, args...), n))
+	}
+}
+
+func withRepeats(msg string, n int) string {
+	if n == 0 {
+		return msg
+	}
+	return fmt.Sprintf("%s (and %d more times since it was last logged)", msg, n)
 }

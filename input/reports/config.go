@@ -113,7 +113,7 @@ func (c *config) Validate() error {
 	}
 	if c.ProxyURL != "" {
 		if p, err := url.Parse(c.ProxyURL); err != nil || p.Host == "" {
-			errs = append(errs, fmt.Errorf("proxy_url %q is not a URL", c.ProxyURL))
+			errs = append(errs, fmt.Errorf("proxy_url %s is not a URL", maskUserinfo(c.ProxyURL)))
 		}
 	}
 	if c.Timeout <= 0 {
@@ -162,4 +162,23 @@ func (d *Duration) Unpack(s string) error {
 	}
 	*d = Duration(time.Duration(days)*24*time.Hour + rest)
 	return nil
+}
+
+// maskUserinfo hides the user and password of a URL (a proxy's
+// credentials) in a message, also where the URL does not parse.
+func maskUserinfo(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		rest = raw
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	at := strings.LastIndex(host, "@")
+	if at < 0 {
+		return strconv.Quote(raw)
+	}
+	start := len(raw) - len(rest)
+	return strconv.Quote(raw[:start] + "REDACTED" + raw[start+at:])
 }

@@ -6,6 +6,8 @@ package reports
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,10 +48,19 @@ func Plugin(log *logp.Logger, store statestore.States) v2.Plugin {
 	}
 }
 
-// source is one report of one account; its name keys the cursor.
+// source is one report of one account; its name keys the cursor. The name
+// appears in every log line of the input, so it holds a short hash of the
+// account id rather than the id, which Zoom treats as a credential.
 type source struct{ report, account string }
 
-func (s source) Name() string { return s.report + "::" + s.account }
+func (s source) Name() string { return s.report + "::" + accountHash(s.account) }
+
+// accountHash tells accounts apart without naming them: 12 hex digits of the
+// id's SHA-256.
+func accountHash(account string) string {
+	sum := sha256.Sum256([]byte(account))
+	return hex.EncodeToString(sum[:6])
+}
 
 // checkBlockKeys fails on a misspelt key in the TLS and retry blocks, where a
 // typo would silently change how the input trusts and retries.
@@ -102,8 +113,8 @@ func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
 	}
 	if in.cfg.ProxyURL != "" {
 		p, err := url.Parse(in.cfg.ProxyURL)
-		if err != nil {
-			return nil, fmt.Errorf("proxy_url: %w", err)
+		if err != nil { // Validate saw it parse; the error would quote the URL
+			return nil, fmt.Errorf("proxy_url %s is not a URL", maskUserinfo(in.cfg.ProxyURL))
 		}
 		tr.Proxy = http.ProxyURL(p)
 	}
@@ -111,10 +122,14 @@ func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
 }
 
 func (in *input) tokenSource(hc *http.Client, onRefresh func()) *tokenSource {
-	return &tokenSource{
-		client: hc, oauthURL: in.cfg.OAuthURL,
-		accountID: in.cfg.AccountID, clientID: in.cfg.ClientID, secret: in.cfg.ClientSecret,
-		now: time.Now, onRefresh: onRefresh,
+	return newTokenSource(hc, in.cfg.OAuthURL, in.cfg.AccountID, in.cfg.ClientID, in.cfg.ClientSecret, onRefresh)
+}
+
+func (in *input) apiClient(hc *http.Client, m *inputMetrics, log *logp.Logger) *apiClient {
+	return &apiClient{
+		http: hc, baseURL: in.cfg.APIURL, cfg: in.cfg, metrics: m, log: log, sleep: sleepCtx, now: time.Now,
+		tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
+		quiet:  newRepeatedLog(log, in.cfg.Interval.D()),
 	}
 }
 
@@ -131,10 +146,7 @@ func (in *input) Run(ctx v2.Context, src cursor.Source, cur cursor.Cursor, pub c
 	}
 	p := &poller{
 		cfg: in.cfg, src: s, pub: pub, metrics: m, log: log, now: time.Now,
-		api: &apiClient{
-			http: hc, baseURL: in.cfg.APIURL, cfg: in.cfg, metrics: m, log: log, sleep: sleepCtx,
-			tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
-		},
+		api: in.apiClient(hc, m, log),
 	}
 	if err := cur.Unpack(&p.state); err != nil {
 		log.Errorf("Cannot read the %s cursor from the registry (%v); starting %v back", s.report, err, in.cfg.InitialInterval.D())
@@ -149,17 +161,23 @@ func (in *input) Run(ctx v2.Context, src cursor.Source, cur cursor.Cursor, pub c
 	runCtx := ctxtool.FromCanceller(ctx.Cancelation)
 	for {
 		err := p.poll(runCtx)
+		wait := in.cfg.Interval.D()
 		switch {
 		case runCtx.Err() != nil:
 			return nil
 		case err != nil:
 			m.pollErrors.Inc()
+			var rle *RateLimitError
+			if errors.As(err, &rle) {
+				// The daily quota: no request before Zoom allows one.
+				wait = max(wait, time.Until(rle.Until))
+			}
 			ctx.UpdateStatus(statusOf(err), err.Error())
-			log.Errorf("Polling Zoom report %s failed: %v (next try in %v)", s.report, err, in.cfg.Interval.D())
+			log.Errorf("Polling Zoom report %s failed: %v (next try in %v)", s.report, err, wait.Round(time.Second))
 		default:
 			ctx.UpdateStatus(status.Running, "")
 		}
-		if sleepCtx(runCtx, in.cfg.Interval.D()) != nil {
+		if sleepCtx(runCtx, wait) != nil {
 			return nil
 		}
 	}
@@ -186,8 +204,13 @@ func (p *poller) poll(ctx context.Context) error {
 		added := map[string]int64{}
 		var held *beat.Event
 		token := ""
-		for {
-			pg, err := p.api.getPage(ctx, p.src.report, w[0], w[1], token)
+		tokens := map[string]bool{}
+		for pages := 0; ; pages++ {
+			err := pagingError(w, token, tokens, pages)
+			var pg *page
+			if err == nil {
+				pg, err = p.api.getPage(ctx, p.src.report, w[0], w[1], token)
+			}
 			if err != nil {
 				if held != nil {
 					// What was read is published. Since stays (entries of the
@@ -203,8 +226,8 @@ func (p *poller) poll(ctx context.Context) error {
 			}
 			p.metrics.pages.Inc()
 			for _, entry := range pg.Entries {
-				ev, id, t := p.event(entry)
-				if p.state.published(id, t) {
+				ev, id, t, timed := p.event(entry)
+				if (timed && p.state.published(id, t)) || p.state.seen(id) {
 					p.metrics.skipped.Inc()
 					continue
 				}
@@ -212,7 +235,13 @@ func (p *poller) poll(ctx context.Context) error {
 					p.metrics.skipped.Inc()
 					continue
 				}
-				added[id] = t.UnixMilli()
+				if timed {
+					added[id] = t.UnixMilli()
+				} else {
+					// Remembered at the cursor's own time: it is not
+					// published twice, and it moves the cursor nowhere.
+					added[id] = p.state.Since
+				}
 				if held != nil {
 					if err := p.pub.Publish(*held, nil); err != nil {
 						return err
@@ -239,24 +268,46 @@ func (p *poller) poll(ctx context.Context) error {
 	return nil
 }
 
-// event turns a report entry into the event the zoom processor maps.
-func (p *poller) event(entry map[string]any) (beat.Event, string, time.Time) {
-	id := entryID(p.src.account, p.src.report, entry)
+// maxPagesPerWindow bounds the pages of one window: 50,000 pages of 300 is
+// 15 million entries in a month, beyond any account, so that an API that
+// never stops paging cannot hold a poll forever.
+const maxPagesPerWindow = 50000
+
+// pagingError stops a window's paging when Zoom hands back a next_page_token
+// it gave before (which would page forever) or the pages exceed
+// maxPagesPerWindow.
+func pagingError(w [2]time.Time, token string, seen map[string]bool, pages int) error {
+	span := w[0].Format(time.DateOnly) + " to " + w[1].Format(time.DateOnly)
+	switch {
+	case seen[token]:
+		return fmt.Errorf("Zoom returned a next_page_token it had already given for %s, after %d pages; stopped paging this window to avoid an endless loop", span, pages)
+	case pages >= maxPagesPerWindow:
+		return fmt.Errorf("the window %s has over %d pages; stopped paging it", span, maxPagesPerWindow)
+	}
+	seen[token] = true
+	return nil
+}
+
+// event turns a report entry into the event the zoom processor maps. timed
+// is false for an entry whose time does not parse: it is published with the
+// time of reading and error.message, and must not move the cursor.
+func (p *poller) event(entry map[string]any) (ev beat.Event, id string, t time.Time, timed bool) {
+	id = entryID(p.src.account, p.src.report, entry)
+	fields := mapstr.M{
+		"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
+		"event": mapstr.M{"id": id, "created": p.now()},
+	}
 	ts, _ := entry["time"].(string)
 	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		p.log.Warnf("Report %s entry %s has no valid time (%q); published with the time of reading", p.src.report, id, ts)
+	if err == nil {
+		timed = true
+		p.metrics.lastEntry.Set(t.UTC().Format(time.RFC3339))
+	} else {
+		p.log.Warnf("Report %s entry %s has no valid time (%q); published with the time of reading, and the cursor does not move for it", p.src.report, id, ts)
 		t = p.now()
+		fields["error"] = mapstr.M{"message": []string{fmt.Sprintf("zoom_reports: the entry's time %q is not an RFC 3339 time; @timestamp is the time of reading", ts)}}
 	}
-	p.metrics.lastEntry.Set(t.UTC().Format(time.RFC3339))
-	return beat.Event{
-		Timestamp: t,
-		Meta:      mapstr.M{"_id": id},
-		Fields: mapstr.M{
-			"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
-			"event": mapstr.M{"id": id, "created": p.now()},
-		},
-	}, id, t
+	return beat.Event{Timestamp: t, Meta: mapstr.M{"_id": id}, Fields: fields}, id, t, timed
 }
 
 // statusOf is the input status a poll error calls for: Failed when Zoom

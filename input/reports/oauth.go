@@ -3,27 +3,49 @@ package reports
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
-// tokenSource gets Server-to-Server OAuth tokens (grant_type
-// account_credentials) and reuses one until shortly before it expires.
+// tokenSource gets Server-to-Server OAuth tokens through x/oauth2's client
+// credentials flow, with Zoom's grant (account_credentials and the account
+// id, sent in the form body so that no URL, and so no url.Error in a log,
+// carries the account id), and adds what Zoom's API calls for: one token
+// reused until shortly before it expires, dropped when the API rejects it,
+// and Zoom's `reason` in errors.
 type tokenSource struct {
-	client                      *http.Client
-	oauthURL                    string
-	accountID, clientID, secret string
-	now                         func() time.Time
-	onRefresh                   func() // metrics
+	client    *http.Client
+	conf      clientcredentials.Config
+	now       func() time.Time
+	onRefresh func() // metrics
 
-	mu      sync.Mutex
-	token   string
-	expires time.Time
+	mu    sync.Mutex
+	token *oauth2.Token
+}
+
+func newTokenSource(client *http.Client, oauthURL, accountID, clientID, secret string, onRefresh func()) *tokenSource {
+	return &tokenSource{
+		client: client,
+		conf: clientcredentials.Config{
+			ClientID:     clientID,
+			ClientSecret: secret,
+			TokenURL:     oauthURL,
+			AuthStyle:    oauth2.AuthStyleInHeader,
+			EndpointParams: map[string][]string{
+				"grant_type": {"account_credentials"},
+				"account_id": {accountID},
+			},
+		},
+		now:       time.Now,
+		onRefresh: onRefresh,
+	}
 }
 
 // tokenMargin is how long before expiry a token is replaced, so that a
@@ -45,10 +67,18 @@ func (e *OAuthError) Error() string {
 func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if ts.token != "" && ts.now().Before(ts.expires.Add(-tokenMargin)) {
-		return ts.token, nil
+	if ts.token != nil && (ts.token.Expiry.IsZero() || ts.now().Before(ts.token.Expiry.Add(-tokenMargin))) {
+		return ts.token.AccessToken, nil
 	}
-	return ts.fetch(ctx)
+	tok, err := ts.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, ts.client))
+	if err != nil {
+		return "", zoomOAuthError(err)
+	}
+	ts.token = tok
+	if ts.onRefresh != nil {
+		ts.onRefresh()
+	}
+	return tok.AccessToken, nil
 }
 
 // Invalidate drops token after the API rejected it, unless it was already
@@ -56,59 +86,25 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 func (ts *tokenSource) Invalidate(token string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if ts.token == token {
-		ts.token = ""
+	if ts.token != nil && ts.token.AccessToken == token {
+		ts.token = nil
 	}
 }
 
-func (ts *tokenSource) fetch(ctx context.Context) (string, error) {
-	u, err := url.Parse(ts.oauthURL)
-	if err != nil {
-		return "", err
+// zoomOAuthError turns x/oauth2's error for a refused request into
+// OAuthError with Zoom's reason; other errors (the network) pass through.
+func zoomOAuthError(err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		return fmt.Errorf("requesting an OAuth token: %w", err)
 	}
-	q := u.Query()
-	q.Set("grant_type", "account_credentials")
-	q.Set("account_id", ts.accountID)
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
-	if err != nil {
-		return "", err
+	var e struct{ Reason, Error string }
+	_ = json.Unmarshal(re.Body, &e)
+	if e.Reason == "" {
+		e.Reason = strings.TrimSpace(string(re.Body))
 	}
-	req.SetBasicAuth(ts.clientID, ts.secret)
-	req.Header.Set("Accept", "application/json")
-	resp, err := ts.client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("requesting an OAuth token from %s: %w", redactURL(u), err)
+	if e.Error == "" {
+		e.Error = re.ErrorCode
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Reason, Error string }
-		_ = json.Unmarshal(body, &e)
-		if e.Reason == "" {
-			e.Reason = strings.TrimSpace(string(body))
-		}
-		return "", &OAuthError{Status: resp.StatusCode, Code: e.Error, Reason: e.Reason}
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		TokenType   string `json:"token_type"`
-		ExpiresIn   int64  `json:"expires_in"`
-	}
-	if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
-		return "", fmt.Errorf("the OAuth answer from %s has no access_token", redactURL(u))
-	}
-	ts.token = tok.AccessToken
-	ts.expires = ts.now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	if ts.onRefresh != nil {
-		ts.onRefresh()
-	}
-	return ts.token, nil
-}
-
-// redactURL drops the query of a URL for logs: account ids stay out of them.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.RawQuery = ""
-	return c.String()
+	return &OAuthError{Status: re.Response.StatusCode, Code: e.Error, Reason: e.Reason}
 }

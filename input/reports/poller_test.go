@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -90,14 +91,14 @@ func (r *rig) poller(report string, st state) *poller {
 	if st.Since == 0 {
 		st = state{Since: time.Now().Add(-r.cfg.InitialInterval.D()).UnixMilli()}
 	}
+	api := in.apiClient(hc, m, log)
+	api.sleep = func(ctx context.Context, d time.Duration) error {
+		r.sleeps = append(r.sleeps, d)
+		return ctx.Err()
+	}
 	return &poller{
 		cfg: r.cfg, src: source{report: report, account: "acct"}, pub: r.pub, metrics: m, log: log, now: time.Now, state: st,
-		api: &apiClient{http: hc, baseURL: r.cfg.APIURL, cfg: r.cfg, metrics: m, log: log,
-			tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
-			sleep: func(ctx context.Context, d time.Duration) error {
-				r.sleeps = append(r.sleeps, d)
-				return ctx.Err()
-			}},
+		api: api,
 	}
 }
 
@@ -143,8 +144,9 @@ func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {
 	assert.EqualValues(t, 2, p.metrics.rateLimitWaits.Get())
 	assert.EqualValues(t, 2, p.metrics.retries.Get())
 	assert.Equal(t, 3*time.Second, r.sleeps[0], "waits as Retry-After says")
-	assert.Equal(t, 3*time.Second, r.sleeps[1])
+	assert.GreaterOrEqual(t, r.sleeps[1], 3*time.Second, "at least as Retry-After says; the minimum grows")
 	for _, d := range r.sleeps[2:] {
+		assert.GreaterOrEqual(t, d, r.cfg.Retry.WaitMin)
 		assert.LessOrEqual(t, d, r.cfg.Retry.WaitMax)
 	}
 }
@@ -211,6 +213,7 @@ func TestLongBackfillUsesMonthlyWindows(t *testing.T) {
 func TestPollStopsPromptly(t *testing.T) {
 	r := newRig(t)
 	r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1, "3600")
+	r.cfg.Interval = Duration(2 * time.Hour) // a wait within the interval is waited in the poll
 	p := r.poller(ReportActivities, state{})
 	p.api.sleep = sleepCtx
 	ctx, cancel := context.WithCancel(context.Background())
@@ -303,4 +306,144 @@ func TestTLSAndProxy(t *testing.T) {
 	err = r.poller(ReportActivities, state{}).poll(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "certificate")
+}
+
+// An API that hands back the same next_page_token made one poll send 1,500
+// requests without moving the cursor: the repeat ends the window's paging
+// with an error (Degraded), and what was read is published once.
+func TestRepeatedPageTokenStopsPaging(t *testing.T) {
+	r := newRig(t)
+	r.server.StickPageToken("/v2/report/operationlogs")
+	p := r.poller(ReportOperationLogs, state{})
+	err := p.poll(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "next_page_token it had already given")
+	assert.Equal(t, status.Degraded, statusOf(err))
+	assert.LessOrEqual(t, r.server.Requests("/v2/report/operationlogs", 0), 3)
+	assert.Len(t, r.pub.ids(), 4, "the first page's entries, once")
+	for _, n := range r.pub.ids() {
+		assert.Equal(t, 1, n)
+	}
+}
+
+func TestPagingErrorCapsPages(t *testing.T) {
+	w := windows(time.Now(), time.Now())[0]
+	assert.NoError(t, pagingError(w, "a", map[string]bool{}, maxPagesPerWindow-1))
+	assert.ErrorContains(t, pagingError(w, "b", map[string]bool{}, maxPagesPerWindow), "over 50000 pages")
+}
+
+// 429 with Retry-After 0, or a date already past, caused 1,499 requests and
+// as many log lines: the wait has a growing minimum, the tries are capped,
+// and the condition is logged once per interval.
+func TestRateLimitWithoutWaitDoesNotHotLoop(t *testing.T) {
+	for _, ra := range []string{"0", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)} {
+		t.Run(ra, func(t *testing.T) {
+			r := newRig(t)
+			r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1000, ra)
+			p := r.poller(ReportActivities, state{})
+			log, logs := logptest.NewTestingLoggerWithObserver(t, "")
+			p.api.quiet = newRepeatedLog(log, r.cfg.Interval.D())
+			err := p.poll(context.Background())
+			var rle *RateLimitError
+			require.ErrorAs(t, err, &rle)
+			assert.Contains(t, err.Error(), "(5 tries)")
+			assert.Equal(t, status.Degraded, statusOf(err))
+			assert.Equal(t, r.cfg.Retry.MaxAttempts, r.server.Requests("/v2/report/activities", 429))
+			require.Len(t, r.sleeps, r.cfg.Retry.MaxAttempts-1)
+			for i, d := range r.sleeps {
+				assert.GreaterOrEqual(t, d, r.cfg.Retry.WaitMin<<i, "wait %d: the minimum doubles", i)
+			}
+			assert.Greater(t, r.sleeps[len(r.sleeps)-1], r.cfg.Retry.WaitMin, "the minimum grows")
+			assert.Equal(t, 1, logs.FilterMessageSnippet("rate limit reached").Len(), "logged once per interval")
+		})
+	}
+}
+
+// Once the daily quota is spent Zoom answers 429 with X-RateLimit-Type
+// Daily-limit and a Retry-After in the next day: the poll ends at once, and
+// says when the next may start.
+func TestDailyQuotaEndsThePollUntilZoomAllows(t *testing.T) {
+	r := newRig(t)
+	tomorrow := time.Now().Add(10 * time.Hour).UTC().Truncate(time.Second)
+	r.server.FailDaily("/v2/report/activities", 1000, tomorrow.Format(http.TimeFormat))
+	p := r.poller(ReportActivities, state{})
+	err := p.poll(context.Background())
+	var rle *RateLimitError
+	require.ErrorAs(t, err, &rle)
+	assert.Equal(t, "Daily-limit", rle.Type)
+	assert.WithinDuration(t, tomorrow, rle.Until, time.Second)
+	assert.Contains(t, err.Error(), "maximum daily rate limit")
+	assert.Equal(t, 1, r.server.Requests("/v2/report/activities", 429))
+	assert.Empty(t, r.sleeps)
+}
+
+func TestBackoffStaysWithinBounds(t *testing.T) {
+	cfg := defaultConfig()
+	c := &apiClient{cfg: cfg}
+	for range 200 {
+		b := newBackoff(cfg)
+		prev := time.Duration(0)
+		for i := range 12 {
+			d := c.nextWait(b)
+			require.GreaterOrEqual(t, d, cfg.Retry.WaitMin, "try %d", i)
+			require.LessOrEqual(t, d, cfg.Retry.WaitMax, "try %d", i)
+			prev = d
+		}
+		assert.GreaterOrEqual(t, prev, cfg.Retry.WaitMax/3, "grows toward wait_max")
+	}
+}
+
+// The account id is a credential: it stays out of errors (Go's url.Error
+// repeats a request's URL), log lines (the cursor's source name) and the
+// status.
+func TestAccountIDStaysOutOfErrorsAndLogs(t *testing.T) {
+	const account = "Acct-Very-Secret-1234"
+	r := newRig(t)
+	r.cfg.AccountID = account
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	r.cfg.OAuthURL = "http://" + ln.Addr().String() + "/oauth/token"
+	require.NoError(t, ln.Close()) // nothing listens: the request fails with a url.Error
+	p := r.poller(ReportActivities, state{})
+	p.src.account = account
+	err = p.poll(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "connection refused")
+	assert.NotContains(t, err.Error(), account)
+	assert.NotContains(t, source{report: ReportActivities, account: account}.Name(), account)
+	assert.NotEqual(t, source{report: ReportActivities, account: "other"}.Name(), source{report: ReportActivities, account: account}.Name())
+}
+
+func TestProxyCredentialsAreMasked(t *testing.T) {
+	_, err := unpack(with(map[string]any{"proxy_url": "http://user:hunter2@proxy example:3128"}))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.Contains(t, err.Error(), `"http://REDACTED@proxy example:3128"`)
+	assert.Equal(t, `"http://REDACTED@p:1/x@y"`, maskUserinfo("http://u:p@p:1/x@y"))
+	assert.Equal(t, `"http://p:1"`, maskUserinfo("http://p:1"))
+}
+
+// An entry whose time does not parse is published with error.message and
+// the time of reading, and does not move the cursor past older entries still
+// to come; it is not published twice.
+func TestEntryWithoutValidTimeDoesNotMoveTheCursor(t *testing.T) {
+	r := newRig(t)
+	p := r.poller(ReportActivities, state{})
+	require.NoError(t, p.poll(context.Background()))
+	before := p.state.Since
+	r.server.AddActivities(map[string]any{"email": "odd@example.com", "time": "not a time", "type": "Sign in", "ip_address": "192.0.2.3", "client_type": "Browser", "version": "-"})
+	// The stand-in files entries by their time; one without a valid time is
+	// served with today's.
+	require.NoError(t, p.poll(context.Background()))
+	require.NoError(t, p.poll(context.Background()))
+	assert.Equal(t, before, p.state.Since, "the cursor stays")
+	var odd []beat.Event
+	for _, e := range r.pub.events {
+		if v, _ := e.Fields.GetValue("zoom.entry.email"); v == "odd@example.com" {
+			odd = append(odd, e)
+		}
+	}
+	require.Len(t, odd, 1, "published once")
+	msg, _ := odd[0].Fields.GetValue("error.message")
+	assert.Contains(t, fmt.Sprint(msg), `the entry's time "not a time" is not an RFC 3339 time`)
 }

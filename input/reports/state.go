@@ -26,9 +26,11 @@ func (s state) since() time.Time { return time.UnixMilli(s.Since).UTC() }
 
 // published reports whether an entry was published before.
 func (s state) published(id string, t time.Time) bool {
-	if t.UnixMilli() < s.Since {
-		return true
-	}
+	return t.UnixMilli() < s.Since || s.seen(id)
+}
+
+// seen reports whether the cursor remembers the entry id.
+func (s state) seen(id string) bool {
 	_, ok := s.Seen[id]
 	return ok
 }

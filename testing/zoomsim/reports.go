@@ -32,6 +32,7 @@ type ReportServer struct {
 	reports   map[string][]map[string]any // by listing key: operation_logs, activity_logs
 	tokens    map[string]time.Time        // token -> expiry
 	faults    []fault
+	stuck     map[string]bool // paths whose next_page_token never changes
 	requests  map[string]int // by "METHOD path status"
 	tokenReqs int
 }
@@ -40,6 +41,7 @@ type fault struct {
 	path       string
 	status     int
 	retryAfter string
+	limitType  string // X-RateLimit-Type of a 429: QPS unless set
 	left       int
 }
 
@@ -74,6 +76,7 @@ func newReportServer(accountID, clientID, clientSecret string) *ReportServer {
 		reports:  map[string][]map[string]any{},
 		tokens:   map[string]time.Time{},
 		requests: map[string]int{},
+		stuck:    map[string]bool{},
 	}
 }
 
@@ -100,6 +103,24 @@ func (s *ReportServer) Fail(path string, status, n int, retryAfter string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, fault{path: path, status: status, retryAfter: retryAfter, left: n})
+}
+
+// FailDaily makes the next n requests to path answer 429 as Zoom does once
+// the account's daily quota is spent: X-RateLimit-Type Daily-limit, with
+// Retry-After (an HTTP date or seconds) saying when requests are allowed again.
+func (s *ReportServer) FailDaily(path string, n int, retryAfter string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, fault{path: path, status: http.StatusTooManyRequests, retryAfter: retryAfter, limitType: "Daily-limit", left: n})
+}
+
+// StickPageToken makes path answer every page with the same
+// next_page_token, as a faulty API might: a client that follows it pages
+// forever.
+func (s *ReportServer) StickPageToken(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stuck[path] = true
 }
 
 // ExpireTokens makes every issued token expired, as an hour passing would.
@@ -168,7 +189,13 @@ func (s *ReportServer) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"reason": "Method not allowed", "error": "invalid_request"})
 		return
 	}
-	q := r.URL.Query()
+	// Zoom takes the grant in the query string (as its docs show) or as a
+	// form body (as OAuth libraries send it); r.Form holds both.
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Invalid request", "error": "invalid_request"})
+		return
+	}
+	q := r.Form
 	if q.Get("grant_type") != "account_credentials" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Unsupported grant type", "error": "unsupported_grant_type"})
 		return
@@ -255,7 +282,7 @@ func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string
 		ts, _ := e["time"].(string)
 		t, err := time.Parse(time.RFC3339, ts)
 		if err != nil {
-			continue
+			t = time.Now() // an entry without a valid time is listed with today's
 		}
 		d := t.UTC().Truncate(24 * time.Hour)
 		if !d.Before(from) && !d.After(to) {
@@ -270,6 +297,11 @@ func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string
 	if end < len(match) {
 		next = base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s|%s|%d", q.Get("from"), q.Get("to"), end)))
 	}
+	s.mu.Lock()
+	if s.stuck[r.URL.Path] {
+		next = base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s|%s|0", q.Get("from"), q.Get("to"))))
+	}
+	s.mu.Unlock()
 	list := []map[string]any{}
 	if offset < len(match) {
 		list = match[offset:end]
@@ -292,6 +324,13 @@ func (s *ReportServer) injectFault(w http.ResponseWriter, path string) bool {
 		if f.status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", f.retryAfter)
 			w.Header().Set("X-RateLimit-Category", "Heavy")
+			if f.limitType == "Daily-limit" {
+				w.Header().Set("X-RateLimit-Type", "Daily-limit")
+				w.Header().Set("X-RateLimit-Limit", "30000")
+				w.Header().Set("X-RateLimit-Remaining", "0")
+				writeJSON(w, f.status, map[string]any{"code": 429, "message": "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."})
+				return true
+			}
 			w.Header().Set("X-RateLimit-Type", "QPS")
 			w.Header().Set("X-RateLimit-Limit", "10")
 			w.Header().Set("X-RateLimit-Remaining", "0")
