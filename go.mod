@@ -9,6 +9,7 @@ require (
 	github.com/elastic/elastic-agent-libs v0.24.1
 	github.com/elastic/go-concert v0.3.0
 	github.com/elastic/package-spec/v3 v3.5.0
+	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/magefile/mage v1.15.0
 	github.com/mailgun/raymond/v2 v2.0.48
 	github.com/rcrowley/go-metrics v0.0.0-20201227073835-cf1acfcdf475

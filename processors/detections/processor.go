@@ -22,6 +22,7 @@ import (
 
 	"github.com/bradleyjkemp/sigma-go"
 	"github.com/bradleyjkemp/sigma-go/evaluator"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/processors"
@@ -109,7 +110,7 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &processor{counts: newWindowCounter(), networks: newNetworkMemory(cfg)}
+	p := &processor{counts: newWindowCounter(maxCountKeys), networks: newNetworkMemory(cfg)}
 	mappings := map[string]sigma.FieldMapping{}
 	for _, f := range arrayFields {
 		mappings[f] = sigma.FieldMapping{TargetNames: []string{f}}
@@ -227,44 +228,96 @@ var techniques = map[string]string{
 }
 
 // windowCounter counts events per key within a sliding timeframe, for the
-// rules' count() aggregations. Keys whose events all left the window are
-// dropped.
+// rules' count() aggregations. Its memory is bounded: a key's times are those
+// within its timeframe, a key whose newest event left the timeframe (behind
+// the newest event seen of any key) is dropped, and at most maxCountKeys keys
+// are kept, the least recently counted going first.
 type windowCounter struct {
-	mu    sync.Mutex
-	times map[string][]time.Time
+	mu     sync.Mutex
+	keys   *lru.Cache[string, *window]
+	newest time.Time // the newest event time counted, of any key
 }
 
-func newWindowCounter() *windowCounter { return &windowCounter{times: map[string][]time.Time{}} }
+// maxCountKeys bounds the keys counted at once (rule and group, e.g. an
+// operator): far more than the operators an account has.
+const maxCountKeys = 100000
 
-func (w *windowCounter) add(key string, t time.Time, timeframe time.Duration) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ts := append(w.times[key], t)
-	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
-	if timeframe > 0 {
-		from := 0
-		for from < len(ts) && ts[len(ts)-1].Sub(ts[from]) > timeframe {
-			from++
-		}
-		ts = ts[from:]
+// window holds a key's event times within its timeframe, oldest first.
+type window struct {
+	times     []time.Time
+	timeframe time.Duration
+}
+
+func (w *window) expired(now time.Time) bool {
+	return len(w.times) == 0 || now.Sub(w.times[len(w.times)-1]) > w.timeframe
+}
+
+func newWindowCounter(maxKeys int) *windowCounter {
+	keys, err := lru.New[string, *window](maxKeys)
+	if err != nil {
+		panic(err) // only for a size below 1
 	}
-	w.times[key] = ts
-	return len(ts)
+	return &windowCounter{keys: keys}
+}
+
+func (c *windowCounter) add(key string, t time.Time, timeframe time.Duration) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.newest) {
+		c.newest = t
+	}
+	w, ok := c.keys.Get(key)
+	if !ok {
+		w = &window{timeframe: timeframe}
+		c.keys.Add(key, w)
+	}
+	// Events come mostly in order: the insertion point is nearly always the
+	// end, found without sorting.
+	i := sort.Search(len(w.times), func(i int) bool { return w.times[i].After(t) })
+	w.times = slices.Insert(w.times, i, t)
+	if timeframe > 0 {
+		last := w.times[len(w.times)-1]
+		from := sort.Search(len(w.times), func(i int) bool { return last.Sub(w.times[i]) <= timeframe })
+		if from > 0 {
+			// A fresh slice, so that the dropped times' array is freed.
+			w.times = append([]time.Time(nil), w.times[from:]...)
+		}
+	}
+	n := len(w.times)
+	// Drop the least recently counted keys whose timeframe has passed;
+	// each add removes what it finds, so the work is spread over adds.
+	for {
+		oldKey, old, ok := c.keys.GetOldest()
+		if !ok || old.timeframe <= 0 || !old.expired(c.newest) || oldKey == key {
+			break
+		}
+		c.keys.RemoveOldest()
+	}
+	return n
 }
 
 // networkMemory remembers the networks each user signed in from, and marks
 // a sign-in from a network new for a user with a known network:
 // zoom.detection.new_source_network. It lives in memory: a restart forgets.
+// At most max_users users are remembered, the least recently seen forgotten
+// first, and per user the maxUserNetworks most recently seen networks.
 type networkMemory struct {
-	mu       sync.Mutex
-	v4, v6   int
-	maxUsers int
-	seen     map[string]map[netip.Prefix]bool
-	order    []string // users, least recently added first
+	mu     sync.Mutex
+	v4, v6 int
+	users  *lru.Cache[string, []netip.Prefix] // each most recently seen first
 }
 
+// maxUserNetworks bounds the networks remembered per user: a user signs in
+// from a few (home, office, mobile); a short list, most recent first, is
+// smaller and faster than a map or an LRU per user.
+const maxUserNetworks = 16
+
 func newNetworkMemory(cfg config) *networkMemory {
-	return &networkMemory{v4: cfg.NewNetwork.IPv4Prefix, v6: cfg.NewNetwork.IPv6Prefix, maxUsers: cfg.NewNetwork.MaxUsers, seen: map[string]map[netip.Prefix]bool{}}
+	users, err := lru.New[string, []netip.Prefix](cfg.NewNetwork.MaxUsers)
+	if err != nil {
+		panic(err) // Validate keeps max_users positive
+	}
+	return &networkMemory{v4: cfg.NewNetwork.IPv4Prefix, v6: cfg.NewNetwork.IPv6Prefix, users: users}
 }
 
 func (n *networkMemory) annotate(ev *beat.Event) {
@@ -287,21 +340,29 @@ func (n *networkMemory) annotate(ev *beat.Event) {
 		ip, bits = ip.Unmap(), n.v4
 	}
 	prefix, _ := ip.Prefix(bits)
-
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	nets, known := n.seen[strings.ToLower(u)]
-	if !known {
-		nets = map[netip.Prefix]bool{}
-		n.seen[strings.ToLower(u)] = nets
-		n.order = append(n.order, strings.ToLower(u))
-		if len(n.order) > n.maxUsers {
-			delete(n.seen, n.order[0])
-			n.order = n.order[1:]
-		}
-	}
-	if len(nets) > 0 && !nets[prefix] {
+	if n.signIn(strings.ToLower(u), prefix) {
 		_, _ = ev.Fields.Put("zoom.detection.new_source_network", true)
 	}
-	nets[prefix] = true
+}
+
+// signIn records a sign-in of user from network, and reports whether the
+// network is new for a user already known.
+func (n *networkMemory) signIn(user string, network netip.Prefix) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	nets, known := n.users.Get(user) // Get makes the user the most recently seen
+	i := slices.Index(nets, network)
+	switch {
+	case i == 0:
+		return false
+	case i > 0:
+		nets = slices.Insert(slices.Delete(nets, i, i+1), 0, network)
+	default:
+		if len(nets) == maxUserNetworks {
+			nets = nets[:maxUserNetworks-1]
+		}
+		nets = slices.Insert(nets, 0, network)
+	}
+	n.users.Add(user, nets)
+	return known && i < 0
 }

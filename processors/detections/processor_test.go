@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +221,87 @@ func TestMisspeltOptionIsAnError(t *testing.T) {
 	assert.ErrorContains(t, build(map[string]any{"rule": []string{"x"}}), "unknown option rule")
 	assert.ErrorContains(t, build(map[string]any{"new_network": map[string]any{"max_user": 5}}), "unknown option new_network.max_user")
 	require.NoError(t, build(map[string]any{"new_network": map[string]any{"max_users": 5}, "when.has_fields": []string{"event.action"}}))
+}
+
+// heapAfterGC is the live heap, for tests of bounded memory.
+func heapAfterGC() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// A million distinct operators, one event a second, through a rule's count:
+// keys whose timeframe passed are dropped, so the memory stays flat (the
+// counter once kept every key forever).
+func TestWindowCounterMemoryIsFlat(t *testing.T) {
+	c := newWindowCounter(maxCountKeys)
+	start := time.Date(2024, 11, 24, 0, 0, 0, 0, time.UTC)
+	var at200k uint64
+	for i := range 1_000_000 {
+		if i == 200_000 {
+			at200k = heapAfterGC()
+		}
+		require.Equal(t, 1, c.add(fmt.Sprintf("rule|user%d@example.com", i), start.Add(time.Duration(i)*time.Second), 15*time.Minute))
+	}
+	assert.LessOrEqual(t, c.keys.Len(), 15*60+1, "only keys with an event in the last 15 minutes")
+	grown := int64(heapAfterGC()) - int64(at200k)
+	assert.Less(t, grown, int64(4<<20), "heap grew by %d bytes from 200,000 to 1,000,000 users", grown)
+}
+
+func TestWindowCounterCountsWithinTheTimeframe(t *testing.T) {
+	c := newWindowCounter(10)
+	t0 := time.Date(2024, 11, 24, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, 1, c.add("k", t0.Add(2*time.Minute), 5*time.Minute))
+	assert.Equal(t, 2, c.add("k", t0, 5*time.Minute), "out of order, still within")
+	assert.Equal(t, 3, c.add("k", t0.Add(4*time.Minute), 5*time.Minute))
+	assert.Equal(t, 3, c.add("k", t0.Add(6*time.Minute), 5*time.Minute), "t0 left the window")
+	// The size bound evicts the least recently counted key.
+	small := newWindowCounter(2)
+	small.add("a", t0, time.Hour)
+	small.add("b", t0, time.Hour)
+	small.add("a", t0, time.Hour)
+	small.add("c", t0, time.Hour)
+	assert.True(t, small.keys.Contains("a"))
+	assert.False(t, small.keys.Contains("b"), "b was counted least recently")
+}
+
+// The "new network" memory forgets the least recently seen user first (it
+// once forgot the first seen, however active), and holds at most max_users
+// users: a million distinct users leave the memory flat.
+func TestNetworkMemoryEvictsLeastRecentlySeen(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.NewNetwork.MaxUsers = 2
+	n := newNetworkMemory(cfg)
+	home, office := netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24")
+	assert.False(t, n.signIn("a", home), "a first sign-in is not new")
+	assert.False(t, n.signIn("b", home))
+	assert.False(t, n.signIn("a", home), "a is now the most recently seen")
+	assert.False(t, n.signIn("c", home), "c evicts b, not a")
+	assert.True(t, n.signIn("a", office), "a is still known: the office is new")
+	assert.False(t, n.signIn("b", office), "b was forgotten: nothing to compare with")
+
+	cfg.NewNetwork.MaxUsers = 10_000
+	n = newNetworkMemory(cfg)
+	var at200k uint64
+	for i := range 1_000_000 {
+		if i == 200_000 {
+			at200k = heapAfterGC()
+		}
+		n.signIn(fmt.Sprintf("user%d@example.com", i), home)
+	}
+	assert.Equal(t, 10_000, n.users.Len())
+	grown := int64(heapAfterGC()) - int64(at200k)
+	assert.Less(t, grown, int64(2<<20), "heap grew by %d bytes from 200,000 to 1,000,000 users", grown)
+}
+
+func TestNetworkMemoryBoundsNetworksPerUser(t *testing.T) {
+	n := newNetworkMemory(defaultConfig())
+	for i := range 100 {
+		n.signIn("a", netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 24))
+	}
+	nets, _ := n.users.Get("a")
+	assert.Len(t, nets, maxUserNetworks)
+	assert.Equal(t, netip.MustParsePrefix("10.99.0.0/24"), nets[0], "most recent first")
+	assert.True(t, n.signIn("a", netip.MustParsePrefix("10.0.0.0/24")), "the oldest was forgotten")
 }
