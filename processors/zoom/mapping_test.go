@@ -389,3 +389,53 @@ func TestEventCreatedFromInput(t *testing.T) {
 	assert.Equal(t, received, created)
 	assert.Equal(t, received, out.Timestamp, "no event_ts: @timestamp is the time of receipt")
 }
+
+// The gaps a review found: pwd= links inside free text, secret keys spelt
+// with capitals (in zoom.unmapped), and event.original kept with every
+// secret by preserve_original_event.
+func TestRedactionGaps(t *testing.T) {
+	body := `{"event":"meeting.created","event_ts":1732435200000,"payload":{"operator":"a@example.com","object":{"id":1,` +
+		`"topic":"Board call https://x.zoom.us/j/1?pwd=T0pic&x=1 at noon",` +
+		`"agenda":"Join: https://x.zoom.us/j/1?uname=a&PWD=Ag3nda.1 Host: https://x.zoom.us/s/1?zak=Z4K",` +
+		`"Password":"Upp3r","custom":{"Host_Key":123456,"tokens":["a"],"Token":["L1st"]},` +
+		`"start_url":"https://x.zoom.us/s/1?zak=St4rt"}}}`
+	p := mustProcessor(t, nil)
+	withOriginal := func() *beat.Event {
+		ev := inputEvent(t, []byte(body))
+		_, _ = ev.Fields.Put("event.original", body)
+		return ev
+	}
+	out, err := p.Run(withOriginal())
+	require.NoError(t, err)
+	doc, _ := json.Marshal(out.Fields)
+	for _, secret := range []string{"T0pic", "Ag3nda", "Z4K", "Upp3r", "123456", "L1st", "St4rt"} {
+		assert.NotContains(t, string(doc), secret)
+	}
+	assert.Equal(t, "Board call https://x.zoom.us/j/1?pwd=REDACTED&x=1 at noon", get(out.Fields, "zoom.meeting.topic"))
+	assert.Equal(t, "Join: https://x.zoom.us/j/1?uname=a&PWD=REDACTED Host: https://x.zoom.us/s/1?zak=REDACTED", get(out.Fields, "zoom.meeting.agenda"))
+
+	orig := get(out.Fields, "event.original").(string)
+	assert.JSONEq(t, `{"event":"meeting.created","event_ts":1732435200000,"payload":{"operator":"a@example.com","object":{"id":1,`+
+		`"topic":"Board call https://x.zoom.us/j/1?pwd=REDACTED&x=1 at noon",`+
+		`"agenda":"Join: https://x.zoom.us/j/1?uname=a&PWD=REDACTED Host: https://x.zoom.us/s/1?zak=REDACTED",`+
+		`"Password":"REDACTED","custom":{"Host_Key":"REDACTED","tokens":["a"],"Token":["REDACTED"]},`+
+		`"start_url":"https://x.zoom.us/s/1?zak=REDACTED"}}}`, orig)
+	assert.True(t, strings.HasPrefix(orig, `{"event":"meeting.created","event_ts":1732435200000,`), "key order and spacing stay")
+
+	// Without redaction event.original stays as it came.
+	out, err = mustProcessor(t, func(c *config) { c.RedactSecrets = false }).Run(withOriginal())
+	require.NoError(t, err)
+	assert.Equal(t, body, get(out.Fields, "event.original"))
+}
+
+func TestRedactJSONKeepsTheText(t *testing.T) {
+	for in, want := range map[string]string{
+		`{ "a" : [1, 2.5e3, true, null] ,"pwd":"x"}`:                          `{ "a" : [1, 2.5e3, true, null] ,"pwd":"x"}`,
+		`{"password":null,"passcode":"","host_key":"k","u":"a?pwd=p\"q&b=1"}`: `{"password":null,"passcode":"","host_key":"REDACTED","u":"a?pwd=REDACTED\"q&b=1"}`,
+		`{"s":"<b>&amp;?token=T\u00e9"}`:                                      `{"s":"<b>&amp;?token=REDACTED"}`,
+		`not json ?pwd=abc`:                                                   `not json ?pwd=REDACTED`,
+		`{"password":{"nested":"kept","token":"t"}}`:                          `{"password":{"nested":"kept","token":"REDACTED"}}`,
+	} {
+		assert.Equal(t, want, redactJSON(in), in)
+	}
+}

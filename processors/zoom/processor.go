@@ -102,6 +102,16 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	} else {
 		return ev, nil // not a notification (or already mapped)
 	}
+	if p.cfg.RedactSecrets {
+		// preserve_original_event keeps the body as it came; it is masked by
+		// the same rules as the mapped fields (the event's id was computed
+		// from the raw body before, so it does not change).
+		if orig, err := ev.Fields.GetValue("event.original"); err == nil {
+			if s, ok := orig.(string); ok {
+				_, _ = ev.Fields.Put("event.original", redactJSON(s))
+			}
+		}
+	}
 	if p.pseudo != nil {
 		p.pseudo.apply(ev.Fields)
 	}

@@ -1,7 +1,9 @@
 package zoom
 
 import (
-	"net/url"
+	"bytes"
+	"encoding/json"
+	"regexp"
 	"strings"
 )
 
@@ -10,7 +12,8 @@ import (
 const Redacted = "REDACTED"
 
 // secretKeys are payload keys whose values grant access: passcodes, host
-// keys and download tokens. A SIEM is no place for them.
+// keys and download tokens. A SIEM is no place for them. Keys are matched
+// without regard to case (a `Password` in an unknown event is one too).
 var secretKeys = map[string]bool{
 	"password":                true,
 	"h323_password":           true,
@@ -26,12 +29,16 @@ var secretKeys = map[string]bool{
 	"zak":                     true,
 }
 
-// secretParams are query parameters of Zoom URLs that carry such secrets:
-// the passcode in join and share URLs, the host's ZAK token in start URLs,
-// tokens in download URLs.
-var secretParams = []string{"pwd", "zak", "tk", "token", "access_token", "passcode"}
+// secretParam finds the query parameters of Zoom URLs that carry such
+// secrets, in a URL or anywhere in free text (an agenda, a topic, a chat
+// message with a join link): the passcode in join and share URLs (pwd), the
+// host's ZAK token in start URLs, tokens in download URLs. The value ends
+// where a URL's query value would.
+var secretParam = regexp.MustCompile(`(?i)([?&](?:pwd|zak|tk|token|access_token|passcode)=)[^&#\s"'<>]+`)
 
-func isSecretKey(key string) bool { return secretKeys[key] }
+// isSecretKey reports whether a key holds a secret. strings.ToLower returns
+// an all-lower-case key as it is, without allocating.
+func isSecretKey(key string) bool { return secretKeys[strings.ToLower(key)] }
 
 // redactString masks a secret value, keeping an empty one empty.
 func redactString(s string) string {
@@ -41,31 +48,13 @@ func redactString(s string) string {
 	return Redacted
 }
 
-// redactURL masks the secret query parameters of s when s is a URL, and
-// returns s as it is otherwise.
+// redactURL masks the secret query parameters of every URL in s, whether s
+// is a URL or text with URLs in it, and returns s as it is otherwise.
 func redactURL(s string) string {
-	if !strings.Contains(s, "://") || !strings.Contains(s, "?") {
+	if !strings.Contains(s, "=") { // the fast path: most strings have none
 		return s
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return s
-	}
-	q := u.Query()
-	changed := false
-	for _, p := range secretParams {
-		if vs, ok := q[p]; ok {
-			for i := range vs {
-				vs[i] = Redacted
-			}
-			changed = true
-		}
-	}
-	if !changed {
-		return s
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return secretParam.ReplaceAllString(s, "${1}"+Redacted)
 }
 
 // redactDeep masks secrets inside a value that is kept whole (flattened
@@ -97,4 +86,115 @@ func redactDeep(key string, v any) any {
 		}
 	}
 	return v
+}
+
+// redactJSON masks, in the JSON text of a notification (event.original), what
+// redactDeep masks in values: the values of secret keys and secret URL
+// parameters in strings. Everything else stays byte for byte as it was, key
+// order and spacing included. Text that is not JSON is only searched for
+// URL parameters.
+func redactJSON(text string) string {
+	if !json.Valid([]byte(text)) {
+		return redactURL(text)
+	}
+	type level struct {
+		object bool
+		key    string // the key whose value this array or object is
+	}
+	var (
+		out       strings.Builder
+		stack     []level
+		key       string // the last key read in the innermost object
+		expectKey bool
+	)
+	// valueKey is the key that governs a value at the current position: the
+	// object member's key, or an array's own key for its elements.
+	valueKey := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		if top := stack[len(stack)-1]; !top.object {
+			return top.key
+		}
+		return key
+	}
+	out.Grow(len(text))
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '{' || c == '[':
+			stack = append(stack, level{object: c == '{', key: valueKey()})
+			expectKey = c == '{'
+			out.WriteByte(c)
+			i++
+		case c == '}' || c == ']':
+			stack = stack[:len(stack)-1]
+			expectKey = false
+			out.WriteByte(c)
+			i++
+		case c == ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].object
+			out.WriteByte(c)
+			i++
+		case c == ':':
+			expectKey = false
+			out.WriteByte(c)
+			i++
+		case c == '"':
+			end := stringEnd(text, i)
+			raw := text[i:end]
+			var s string
+			_ = json.Unmarshal([]byte(raw), &s) // valid: json.Valid said so
+			switch {
+			case expectKey:
+				key = s
+				out.WriteString(raw)
+			case isSecretKey(valueKey()) && s != "":
+				out.WriteString(`"` + Redacted + `"`)
+			case redactURL(s) != s:
+				out.Write(quoteJSON(redactURL(s)))
+			default:
+				out.WriteString(raw)
+			}
+			i = end
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			out.WriteByte(c)
+			i++
+		default: // a number, true, false or null
+			end := i
+			for end < len(text) && !strings.ContainsRune(",}] \t\n\r", rune(text[end])) {
+				end++
+			}
+			if lit := text[i:end]; lit != "null" && isSecretKey(valueKey()) {
+				out.WriteString(`"` + Redacted + `"`)
+			} else {
+				out.WriteString(lit)
+			}
+			i = end
+		}
+	}
+	return out.String()
+}
+
+// stringEnd returns the index after the closing quote of the JSON string
+// that opens at start.
+func stringEnd(text string, start int) int {
+	for i := start + 1; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(text)
+}
+
+// quoteJSON encodes s as a JSON string, leaving <, > and & as they are.
+func quoteJSON(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }

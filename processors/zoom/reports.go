@@ -38,6 +38,9 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 				m.placeAt("zoom.operator", "entry."+k, v)
 			case "operation_detail":
 				text, _ := toKeyword(v)
+				if m.redact {
+					text = redactURL(text)
+				}
 				m.set("message", text)
 				m.operationDetail(parseOperationDetail(text), catType, related)
 			default:
