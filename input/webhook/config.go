@@ -35,11 +35,14 @@ type config struct {
 
 	TLS *tlscommon.ServerConfig `config:"ssl"`
 
-	MaxBodyBytes   cfgtype.ByteSize `config:"max_body_bytes"`
-	MaxHeaderBytes cfgtype.ByteSize `config:"max_header_bytes"`
-	ReadTimeout    time.Duration    `config:"read_timeout"`
-	WriteTimeout   time.Duration    `config:"write_timeout"`
-	IdleTimeout    time.Duration    `config:"idle_timeout"`
+	MaxBodyBytes cfgtype.ByteSize `config:"max_body_bytes"`
+	// MaxInflightBytes bounds the bytes of request bodies held at once,
+	// across connections; a request past it gets 503 (see bodyBudget).
+	MaxInflightBytes cfgtype.ByteSize `config:"max_inflight_bytes"`
+	MaxHeaderBytes   cfgtype.ByteSize `config:"max_header_bytes"`
+	ReadTimeout      time.Duration    `config:"read_timeout"`
+	WriteTimeout     time.Duration    `config:"write_timeout"`
+	IdleTimeout      time.Duration    `config:"idle_timeout"`
 
 	// ACKTimeout bounds how long a request waits for its event to be
 	// acknowledged by the pipeline. Zoom abandons a delivery after about 3s,
@@ -63,14 +66,17 @@ type config struct {
 
 func defaultConfig() config {
 	c := config{
-		ListenAddress:  "localhost",
-		ListenPort:     8181,
-		URL:            "/zoom",
-		MaxBodyBytes:   1 << 20,
-		MaxHeaderBytes: 64 << 10,
-		ReadTimeout:    10 * time.Second,
-		WriteTimeout:   10 * time.Second,
-		IdleTimeout:    90 * time.Second,
+		ListenAddress:    "localhost",
+		ListenPort:       8181,
+		URL:              "/zoom",
+		MaxBodyBytes:     1 << 20,
+		MaxInflightBytes: 32 << 20,
+		MaxHeaderBytes:   64 << 10,
+		ReadTimeout:      10 * time.Second,
+		WriteTimeout:     10 * time.Second,
+		// Zoom sends bursts and then nothing for a while: a keep-alive
+		// connection is worth keeping for a burst, not for minutes.
+		IdleTimeout:    30 * time.Second,
 		ACKTimeout:     2 * time.Second,
 		MaxConnections: 1024,
 	}
@@ -104,6 +110,9 @@ func (c *config) Validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max_body_bytes must be positive, got %d", c.MaxBodyBytes))
+	}
+	if c.MaxInflightBytes < c.MaxBodyBytes {
+		errs = append(errs, fmt.Errorf("max_inflight_bytes (%d) must be at least max_body_bytes (%d)", c.MaxInflightBytes, c.MaxBodyBytes))
 	}
 	if c.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("max_connections must be 0 (no cap) or positive, got %d", c.MaxConnections))

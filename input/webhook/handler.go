@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -34,6 +33,7 @@ type handler struct {
 	secret    []byte
 	headers   []string // include_headers, canonicalised
 	publisher *publisher
+	budget    *bodyBudget
 	metrics   *inputMetrics
 	log       *logp.Logger
 	stopping  <-chan struct{} // closed when the input stops
@@ -45,6 +45,7 @@ func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, sto
 		cfg:       cfg,
 		secret:    []byte(cfg.SecretToken),
 		publisher: p,
+		budget:    newBodyBudget(int64(cfg.MaxInflightBytes)),
 		metrics:   m,
 		log:       log,
 		stopping:  stopping,
@@ -117,10 +118,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 		w.Header().Set("Allow", http.MethodPost)
 		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", r.Method))
 	}
-	raw, err := h.readBody(w, r)
+	raw, held, err := h.readBody(w, r)
 	if err != nil {
 		return failure(err)
 	}
+	defer h.budget.give(held)
 	h.metrics.bodySize.Update(int64(len(raw)))
 
 	if err := h.authenticate(r.Header, raw); err != nil {
@@ -197,12 +199,15 @@ func failure(err error) (int, answer) {
 
 // readBody reads the request body, undoing gzip Content-Encoding. The reader
 // stops at max_body_bytes, on the wire and after decompression alike, so that
-// neither a long body nor a gzip bomb is held in memory.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// neither a long body nor a gzip bomb is held in memory. The buffer grows as
+// bytes arrive (a declared Content-Length alone reserves nothing beyond
+// smallBodyBytes), and every byte of it is taken from the budget shared by
+// all requests; held is what the caller gives back when the request is done.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte, held int64, err error) {
 	limit := int64(h.cfg.MaxBodyBytes)
 	if r.ContentLength > limit {
-		w.Header().Set("Connection", "close")
-		return nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
+		stopReading(w)
+		return nil, 0, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
 	}
 	var src io.Reader = io.LimitReader(r.Body, limit+1)
 	compressed := false
@@ -211,32 +216,73 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(src)
 		if err != nil {
-			return nil, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
+			return nil, 0, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
 		}
 		defer zr.Close()
 		src = io.LimitReader(zr, limit+1)
 		compressed = true
 	default:
-		return nil, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
+		return nil, 0, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 && !compressed {
-		// A body of known size in one allocation; ReadFrom wants MinRead
-		// bytes of room to read the end of the body into.
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(src); err != nil {
-		var ne interface{ Timeout() bool }
-		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
+	defer func() {
+		if err != nil {
+			h.budget.give(held)
+			held = 0
 		}
-		return nil, errorf(http.StatusBadRequest, "body could not be read: %v", err)
+	}()
+	// grow makes room for n bytes in all, from the budget.
+	grow := func(n int64) error {
+		if !h.budget.take(n-int64(cap(body)), n) {
+			h.metrics.overBudget.Inc()
+			stopReading(w)
+			return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
+		}
+		held += n - int64(cap(body))
+		next := make([]byte, len(body), n)
+		copy(next, body)
+		body = next
+		return nil
 	}
-	if int64(buf.Len()) > limit {
-		w.Header().Set("Connection", "close")
-		return nil, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
+	// A small body of known size is read in one allocation, with a spare
+	// byte so that reading its end needs no growth.
+	first := int64(16 << 10)
+	if !compressed && r.ContentLength > 0 && r.ContentLength < smallBodyBytes {
+		first = r.ContentLength + 1
 	}
-	return buf.Bytes(), nil
+	if err := grow(min(first, limit+1)); err != nil {
+		return nil, 0, err
+	}
+	for {
+		if len(body) == cap(body) {
+			if err := grow(min(2*int64(cap(body)), limit+1)); err != nil {
+				return nil, held, err
+			}
+		}
+		n, rerr := src.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if int64(len(body)) > limit {
+			stopReading(w)
+			return nil, held, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
+		}
+		if rerr == io.EOF {
+			return body, held, nil
+		}
+		if rerr != nil {
+			var ne interface{ Timeout() bool }
+			if errors.As(rerr, &ne) && ne.Timeout() {
+				return nil, held, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
+			}
+			return nil, held, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
+		}
+	}
+}
+
+// stopReading ends a request whose body is refused unread: the connection
+// closes after the answer, and net/http does not wait (until read_timeout)
+// for the rest of a body that a stalling sender will never finish.
+func stopReading(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 }
 
 // authenticate checks the optional custom header, then Zoom's signature.

@@ -17,8 +17,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/net/netutil"
-
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/feature"
@@ -131,8 +129,10 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	if in.listening != nil {
 		in.listening(ln.Addr())
 	}
+	var limiter *connLimiter
 	if in.cfg.MaxConnections > 0 {
-		ln = netutil.LimitListener(ln, in.cfg.MaxConnections)
+		limiter = newConnLimiter(ln, in.cfg.MaxConnections, metrics.evicted.Inc)
+		ln = limiter
 	}
 	scheme := "http"
 	if tlsCfg != nil {
@@ -149,6 +149,9 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 		IdleTimeout:       in.cfg.IdleTimeout,
 		MaxHeaderBytes:    int(in.cfg.MaxHeaderBytes),
 		ErrorLog:          stdlog.New(debugWriter{log}, "", 0),
+	}
+	if limiter != nil {
+		srv.ConnState = limiter.connState
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -23,6 +23,8 @@ type inputMetrics struct {
 	signatureFailure *monitoring.Uint // requests answered 401 (signature, timestamp or custom header)
 	crcAnswered      *monitoring.Uint // endpoint.url_validation challenges answered
 	clientGone       *monitoring.Uint // callers that hung up before the answer
+	evicted          *monitoring.Uint // idle connections closed to make room at max_connections
+	overBudget       *monitoring.Uint // requests answered 503 because max_inflight_bytes was reached
 
 	byStatus   *monitoring.Registry // requests by HTTP status code: "200", "401", ...
 	statusMu   sync.Mutex
@@ -44,6 +46,8 @@ func newInputMetrics(reg *monitoring.Registry, log *logp.Logger) *inputMetrics {
 		signatureFailure: monitoring.NewUint(reg, "signature_failures_total"),
 		crcAnswered:      monitoring.NewUint(reg, "crc_challenges_total"),
 		clientGone:       monitoring.NewUint(reg, "client_disconnects_total"),
+		evicted:          monitoring.NewUint(reg, "idle_connections_closed_total"),
+		overBudget:       monitoring.NewUint(reg, "inflight_bytes_rejections_total"),
 		byStatus:         reg.NewRegistry("requests_by_status"),
 		statusUint:       map[int]*monitoring.Uint{},
 		bodySize:         metrics.NewUniformSample(1024),

@@ -1,0 +1,76 @@
+package webhook
+
+import (
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// bodyBudget bounds the bytes that request bodies hold in memory across all
+// connections (max_inflight_bytes). Bodies are read before their signature
+// can be checked, so without it anyone could make the listener hold
+// max_connections × max_body_bytes (about 1 GiB by default).
+//
+// Bytes beyond the first smallBodyBytes of a body may fill only three
+// quarters of the budget: large bodies, the shape of an attack, cannot take
+// the room that Zoom's notifications (a few KiB) need to be served.
+type bodyBudget struct {
+	limit int64
+	used  atomic.Int64
+
+	// After a burst (use above a quarter of the limit) falls back to
+	// nothing, the freed buffers are given back to the operating system:
+	// Go's runtime would keep the pages for a while, and the burst's RSS
+	// would stay.
+	mu         sync.Mutex
+	burst      bool
+	lastReturn time.Time
+	release    func() // debug.FreeOSMemory; tests count calls
+}
+
+// smallBodyBytes is what a body may hold from the whole budget: far above
+// any notification Zoom sends.
+const smallBodyBytes = 64 << 10
+
+func newBodyBudget(limit int64) *bodyBudget {
+	return &bodyBudget{limit: limit, release: debug.FreeOSMemory}
+}
+
+// take reserves n more bytes for a body that will then hold total bytes;
+// false when the budget has no room.
+func (b *bodyBudget) take(n, total int64) bool {
+	ceiling := b.limit
+	if total > smallBodyBytes {
+		ceiling = b.limit / 4 * 3
+	}
+	for {
+		u := b.used.Load()
+		if u+n > ceiling {
+			return false
+		}
+		if b.used.CompareAndSwap(u, u+n) {
+			if u+n > b.limit/4 {
+				b.mu.Lock()
+				b.burst = true
+				b.mu.Unlock()
+			}
+			return true
+		}
+	}
+}
+
+// give returns n bytes to the budget.
+func (b *bodyBudget) give(n int64) {
+	if n == 0 || b.used.Add(-n) != 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// At most every 10 s: returning memory costs a full collection.
+	if !b.burst || time.Since(b.lastReturn) < 10*time.Second {
+		return
+	}
+	b.burst, b.lastReturn = false, time.Now()
+	go b.release()
+}

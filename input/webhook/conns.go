@@ -1,0 +1,137 @@
+package webhook
+
+import (
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// connLimiter caps the connections served at once (max_connections). At the
+// cap, a new connection closes the connection that has been idle the
+// longest (a keep-alive connection between requests, or one that has not
+// sent a request yet) to make room; only when every connection is busy with
+// a request does it wait. A cap filled with idle keep-alive connections once
+// made Zoom's requests wait in the accept queue past Zoom's 3 s timeout.
+//
+// golang.org/x/net/netutil.LimitListener only waits; it cannot see which
+// connections are idle, which net/http reports through ConnState.
+type connLimiter struct {
+	net.Listener
+	max int
+	now func() time.Time
+
+	mu     sync.Mutex
+	freed  *sync.Cond // signaled when a connection leaves
+	conns  map[*limitedConn]*connActivity
+	closed bool
+
+	evicted func() // metrics
+}
+
+// connActivity is what the limiter knows of a connection.
+type connActivity struct {
+	busy      bool      // serving a request
+	idleSince time.Time // when it last became idle (or was accepted)
+}
+
+func newConnLimiter(ln net.Listener, max int, evicted func()) *connLimiter {
+	l := &connLimiter{Listener: ln, max: max, now: time.Now, conns: map[*limitedConn]*connActivity{}, evicted: evicted}
+	l.freed = sync.NewCond(&l.mu)
+	return l
+}
+
+// Accept takes the next connection from the kernel, then makes room for it.
+func (l *connLimiter) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for len(l.conns) >= l.max && !l.closed {
+		if victim := l.longestIdle(); victim != nil {
+			delete(l.conns, victim)
+			_ = victim.Conn.Close() // its server goroutine sees the close and ends
+			if l.evicted != nil {
+				l.evicted()
+			}
+			continue
+		}
+		l.freed.Wait()
+	}
+	if l.closed {
+		_ = c.Close()
+		return nil, net.ErrClosed
+	}
+	lc := &limitedConn{Conn: c, l: l}
+	l.conns[lc] = &connActivity{idleSince: l.now()}
+	return lc, nil
+}
+
+func (l *connLimiter) longestIdle() *limitedConn {
+	var victim *limitedConn
+	var since time.Time
+	for c, a := range l.conns {
+		if !a.busy && (victim == nil || a.idleSince.Before(since)) {
+			victim, since = c, a.idleSince
+		}
+	}
+	return victim
+}
+
+// Close closes the listener and wakes an Accept waiting for room.
+func (l *connLimiter) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	l.freed.Broadcast()
+	l.mu.Unlock()
+	return l.Listener.Close()
+}
+
+// connState is the http.Server's ConnState hook: it follows each connection
+// between busy (a request is being read or answered) and idle.
+func (l *connLimiter) connState(c net.Conn, state http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	lc, ok := c.(*limitedConn)
+	if !ok {
+		return
+	}
+	switch state {
+	case http.StateActive, http.StateIdle:
+		l.mu.Lock()
+		if a, ok := l.conns[lc]; ok {
+			a.busy = state == http.StateActive
+			if !a.busy {
+				a.idleSince = l.now()
+			}
+		}
+		l.mu.Unlock()
+	case http.StateClosed, http.StateHijacked:
+		lc.release()
+	}
+}
+
+// limitedConn is a connection that gives its place back when it closes.
+type limitedConn struct {
+	net.Conn
+	l    *connLimiter
+	once sync.Once
+}
+
+func (c *limitedConn) Close() error {
+	c.release()
+	return c.Conn.Close()
+}
+
+func (c *limitedConn) release() {
+	c.once.Do(func() {
+		c.l.mu.Lock()
+		delete(c.l.conns, c)
+		c.l.freed.Signal()
+		c.l.mu.Unlock()
+	})
+}

@@ -1,0 +1,186 @@
+package webhook
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+// stall opens a connection to addr that declares a body of declared bytes,
+// sends sent of them and then waits; closing the returned conn ends it.
+func stall(t *testing.T, addr string, declared, sent int) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	_, err = fmt.Fprintf(c, "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", declared)
+	require.NoError(t, err)
+	if sent > 0 {
+		_, err = c.Write([]byte(`{"event":"` + strings.Repeat("a", sent-10)))
+		require.NoError(t, err)
+	}
+	return c
+}
+
+// readAnswer reads the HTTP answer on c, within d.
+func readAnswer(t *testing.T, c net.Conn, d time.Duration) *http.Response {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(d)))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err)
+	_, _ = io.ReadAll(resp.Body)
+	return resp
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Bodies whose signature cannot be checked yet hold memory: their bytes come
+// from max_inflight_bytes, large bodies may fill only three quarters of it,
+// and a request past it is answered 503 at once and its connection closed,
+// while Zoom's small notifications are still served.
+func TestInflightBytesBudget(t *testing.T) {
+	hs := newHarness(t, func(c *config) {
+		c.MaxBodyBytes = 256 << 10
+		c.MaxInflightBytes = 960 << 10 // three quarters (720 KiB): room for two buffers of 256 KiB, not three
+	})
+	addr := strings.TrimPrefix(hs.srv.URL, "http://")
+	var released atomic.Int32
+	hs.h.budget.release = func() { released.Add(1) }
+
+	// A declared length alone reserves no more than a first small buffer.
+	idle := stall(t, addr, 256<<10, 0)
+	waitFor(t, func() bool { return hs.h.budget.used.Load() > 0 }, "the first buffer")
+	assert.LessOrEqual(t, hs.h.budget.used.Load(), int64(16<<10+1))
+	idle.Close()
+	waitFor(t, func() bool { return hs.h.budget.used.Load() == 0 }, "the budget back")
+
+	// Large bodies fill three quarters of the budget, then get 503.
+	var held []net.Conn
+	for range 2 {
+		held = append(held, stall(t, addr, 256<<10, 200<<10))
+	}
+	waitFor(t, func() bool { return hs.h.budget.used.Load() >= 2*(256<<10) }, "two large bodies read as far as they go")
+	over := stall(t, addr, 256<<10, 200<<10)
+	resp := readAnswer(t, over, 2*time.Second)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.True(t, resp.Close, "Connection: close")
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+	assert.LessOrEqual(t, hs.h.budget.used.Load(), int64(720<<10), "never past three quarters for large bodies")
+	assert.EqualValues(t, 1, hs.m.overBudget.Get())
+
+	// A signed notification of the usual size is still served.
+	start := time.Now()
+	ok := hs.send(sampleBody)
+	assert.Equal(t, http.StatusOK, ok.Status, "%s", ok.Body)
+	assert.Less(t, time.Since(start), time.Second)
+
+	// The burst over, the budget is whole again and memory is given back.
+	for _, c := range held {
+		c.Close()
+	}
+	waitFor(t, func() bool { return hs.h.budget.used.Load() == 0 }, "the budget back")
+	waitFor(t, func() bool { return released.Load() == 1 }, "memory given back")
+}
+
+func TestBudgetTiers(t *testing.T) {
+	b := newBodyBudget(1000)
+	assert.True(t, b.take(700, smallBodyBytes+1))
+	assert.False(t, b.take(100, smallBodyBytes+1), "large bodies stop at 750")
+	assert.True(t, b.take(300, 100), "small bodies may use the rest")
+	assert.False(t, b.take(1, 100))
+	b.give(1000)
+	assert.Zero(t, b.used.Load())
+}
+
+// Idle keep-alive connections once filled max_connections and made a valid
+// request wait until the client hung up (Zoom gives up after 3 s). At the
+// cap, the longest-idle connection now makes room.
+func TestIdleConnectionsMakeRoomAtTheCap(t *testing.T) {
+	r := runInput(t, map[string]any{"max_connections": 20})
+	defer r.stop(t)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	var idle []net.Conn
+	for i := range 20 {
+		c, err := net.Dial("tcp", r.addr)
+		require.NoError(t, err)
+		defer c.Close()
+		req, err := sender.Request(context.Background(), []byte(fmt.Sprintf(`{"event":"meeting.started","event_ts":%d,"payload":{}}`, i)))
+		require.NoError(t, err)
+		require.NoError(t, req.Write(c))
+		assert.Equal(t, http.StatusOK, readAnswer(t, c, 2*time.Second).StatusCode)
+		idle = append(idle, c) // kept open: an idle keep-alive connection
+	}
+	start := time.Now()
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	req, err := sender.Request(context.Background(), sampleBody)
+	require.NoError(t, err)
+	resp, err := zoomsim.Do(client, req)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.Status)
+	assert.Less(t, time.Since(start), time.Second)
+	assert.EqualValues(t, 1, r.reg.Get("idle_connections_closed_total").(interface{ Get() uint64 }).Get())
+
+	// The oldest idle connection was the one closed.
+	require.NoError(t, idle[0].SetReadDeadline(time.Now().Add(time.Second)))
+	_, err = idle[0].Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF)
+}
+
+// Busy connections are not closed to make room: with the cap full of
+// requests in progress, a new one waits for a place.
+func TestBusyConnectionsAreNotEvicted(t *testing.T) {
+	r := runInput(t, map[string]any{"max_connections": 3})
+	defer r.stop(t)
+	var busy []net.Conn
+	for range 3 {
+		busy = append(busy, stall(t, r.addr, 1000, 100))
+	}
+	defer func() { // before stop, which waits for requests in progress
+		for _, c := range busy {
+			c.Close()
+		}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	done := make(chan int, 1)
+	go func() {
+		resp, err := sender.Send(context.Background(), sampleBody)
+		if err == nil {
+			done <- resp.Status
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("a busy connection was closed to make room")
+	case <-time.After(300 * time.Millisecond):
+	}
+	busy[0].Close()
+	select {
+	case status := <-done:
+		assert.Equal(t, http.StatusOK, status)
+	case <-time.After(3 * time.Second):
+		t.Fatal("the request did not get the freed place")
+	}
+}
