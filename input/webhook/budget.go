@@ -37,13 +37,24 @@ func newBodyBudget(limit int64) *bodyBudget {
 	return &bodyBudget{limit: limit, release: debug.FreeOSMemory}
 }
 
+// room reports whether a body of total bytes would fit the budget now; a
+// declared Content-Length that does not is refused before any byte is read
+// (it reserves nothing: a declared length alone holds no memory).
+func (b *bodyBudget) room(total int64) bool {
+	return b.used.Load()+total <= b.ceiling(total)
+}
+
+func (b *bodyBudget) ceiling(total int64) int64 {
+	if total > smallBodyBytes {
+		return b.limit / 4 * 3
+	}
+	return b.limit
+}
+
 // take reserves n more bytes for a body that will then hold total bytes;
 // false when the budget has no room.
 func (b *bodyBudget) take(n, total int64) bool {
-	ceiling := b.limit
-	if total > smallBodyBytes {
-		ceiling = b.limit / 4 * 3
-	}
+	ceiling := b.ceiling(total)
 	for {
 		u := b.used.Load()
 		if u+n > ceiling {

@@ -70,7 +70,7 @@ func defaultConfig() config {
 		ListenPort:       8181,
 		URL:              "/zoom",
 		MaxBodyBytes:     1 << 20,
-		MaxInflightBytes: 32 << 20,
+		MaxInflightBytes: 16 << 20,
 		MaxHeaderBytes:   64 << 10,
 		ReadTimeout:      10 * time.Second,
 		WriteTimeout:     10 * time.Second,

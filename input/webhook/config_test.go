@@ -27,6 +27,8 @@ func TestConfigDefaults(t *testing.T) {
 	assert.EqualValues(t, 1<<20, cfg.MaxBodyBytes)
 	assert.Equal(t, 2*time.Second, cfg.ACKTimeout)
 	assert.Equal(t, 1024, cfg.MaxConnections)
+	assert.EqualValues(t, 16<<20, cfg.MaxInflightBytes)
+	assert.Equal(t, 30*time.Second, cfg.IdleTimeout)
 	assert.False(t, cfg.PreserveOriginalEvent)
 	assert.Nil(t, cfg.TLS)
 }
@@ -81,6 +83,7 @@ func TestConfigValidationErrors(t *testing.T) {
 		{"ack_timeout past write_timeout", map[string]any{"secret_token": "x", "ack_timeout": "10s", "write_timeout": "5s"}, "ack_timeout (10s) must be shorter than write_timeout (5s)"},
 		{"bad include header", map[string]any{"secret_token": "x", "include_headers": []string{"ok", "bad:name"}}, `include_headers: "bad:name"`},
 		{"negative max_connections", map[string]any{"secret_token": "x", "max_connections": -1}, "max_connections must be 0"},
+		{"inflight under body", map[string]any{"secret_token": "x", "max_inflight_bytes": "512KiB"}, "max_inflight_bytes (524288) must be at least max_body_bytes (1048576)"},
 		{"ssl without certificate", map[string]any{"secret_token": "x", "ssl.enabled": true}, "certificate"},
 	}
 	for _, c := range cases {

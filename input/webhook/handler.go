@@ -230,12 +230,18 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 			held = 0
 		}
 	}()
+	overBudget := func() error {
+		h.metrics.overBudget.Inc()
+		stopReading(w)
+		return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
+	}
+	if !compressed && r.ContentLength > 0 && !h.budget.room(r.ContentLength+1) {
+		return nil, 0, overBudget()
+	}
 	// grow makes room for n bytes in all, from the budget.
 	grow := func(n int64) error {
 		if !h.budget.take(n-int64(cap(body)), n) {
-			h.metrics.overBudget.Inc()
-			stopReading(w)
-			return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
+			return overBudget()
 		}
 		held += n - int64(cap(body))
 		next := make([]byte, len(body), n)
@@ -278,12 +284,16 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 }
 
 // stopReading ends a request whose body is refused unread: the connection
-// closes after the answer, and net/http does not wait (until read_timeout)
-// for the rest of a body that a stalling sender will never finish.
+// closes after the answer. net/http reads up to 256 KiB of the rest of the
+// body first, so that a client still writing it gets to read the answer;
+// drainTime bounds that, so that a sender that stalls does not keep its
+// connection until read_timeout.
 func stopReading(w http.ResponseWriter) {
 	w.Header().Set("Connection", "close")
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTime))
 }
+
+const drainTime = time.Second
 
 // authenticate checks the optional custom header, then Zoom's signature.
 func (h *handler) authenticate(hdr http.Header, raw []byte) error {

@@ -184,3 +184,18 @@ func TestBusyConnectionsAreNotEvicted(t *testing.T) {
 		t.Fatal("the request did not get the freed place")
 	}
 }
+
+// Headers over max_header_bytes are refused by net/http itself, in plain
+// text, as the README's table of answers says.
+func TestOversizedHeadersGet431(t *testing.T) {
+	r := runInput(t, map[string]any{"max_header_bytes": "1KiB"})
+	defer r.stop(t)
+	req, err := http.NewRequest(http.MethodPost, "http://"+r.addr+"/zoom", strings.NewReader("{}"))
+	require.NoError(t, err)
+	req.Header.Set("X-Padding", strings.Repeat("p", 8<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "text/plain")
+}

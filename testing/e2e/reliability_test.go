@@ -81,17 +81,29 @@ func idsWith(results map[string]int, status int) []string {
 // rssOf is a process's resident memory now (VmRSS), in bytes.
 func rssOf(t *testing.T, pid int) int64 {
 	t.Helper()
+	return memoryOf(t, pid, "VmRSS:")
+}
+
+// peakRSSOf is a process's peak resident memory so far (VmHWM), in bytes.
+func peakRSSOf(t *testing.T, pid int) int64 {
+	t.Helper()
+	return memoryOf(t, pid, "VmHWM:")
+}
+
+// memoryOf reads a field of /proc/<pid>/status given in kB, in bytes.
+func memoryOf(t *testing.T, pid int, field string) int64 {
+	t.Helper()
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	require.NoError(t, err)
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
 			return kb * 1024
 		}
 	}
-	t.Fatal("no VmRSS")
+	t.Fatalf("no %s in /proc/%d/status", field, pid)
 	return 0
 }
 
@@ -278,7 +290,8 @@ func TestAbuse(t *testing.T) {
 		c.Close()
 	}
 
-	// Connections past max_connections wait: 64 idle ones fill it.
+	// Connections past max_connections: 64 idle ones make room for Zoom's
+	// (the longest-idle is closed)...
 	var held []net.Conn
 	for range 64 {
 		c, err := net.Dial("tcp", addr)
@@ -286,9 +299,25 @@ func TestAbuse(t *testing.T) {
 		held = append(held, c)
 	}
 	time.Sleep(200 * time.Millisecond)
-	quick := &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+	quick := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err = (&zoomsim.Sender{URL: url, Secret: secret, Client: quick}).Send(context.Background(), sample(t))
+	require.NoError(t, err, "an idle connection makes room for the 65th")
+	assert.Equal(t, 200, resp.Status)
+	for _, c := range held {
+		c.Close()
+	}
+	// ...but 64 busy ones (requests in progress) make it wait.
+	held = held[:0]
+	for range 64 {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_, _ = c.Write([]byte("POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"event\""))
+		held = append(held, c)
+	}
+	time.Sleep(200 * time.Millisecond)
+	quick.Timeout = 500 * time.Millisecond
 	_, err = (&zoomsim.Sender{URL: url, Secret: secret, Client: quick}).Send(context.Background(), sample(t))
-	assert.Error(t, err, "the 65th connection is not served while 64 are open")
+	assert.Error(t, err, "the 65th connection is not served while 64 requests are in progress")
 	for _, c := range held {
 		c.Close()
 	}

@@ -33,7 +33,7 @@ type ReportServer struct {
 	tokens    map[string]time.Time        // token -> expiry
 	faults    []fault
 	stuck     map[string]bool // paths whose next_page_token never changes
-	requests  map[string]int // by "METHOD path status"
+	requests  map[string]int  // by "METHOD path status"
 	tokenReqs int
 }
 
