@@ -336,7 +336,9 @@ func isHex(c byte) bool {
 
 // number scans a JSON number (RFC 8259's grammar, as encoding/json checks it)
 // and converts it as DecodeObject promises: an int64 when it is an integer
-// that fits, else a float64, else (out of float64's range) its text.
+// that fits; an integer beyond int64 as its exact text (a float64 would keep
+// 2^64 as 1.8446744073709552e+19, and an id that loses digits is another
+// id); other numbers a float64, else (out of float64's range) their text.
 func (d *decoder) number() (any, error) {
 	start := d.pos
 	isInt := true
@@ -373,6 +375,7 @@ func (d *decoder) number() (any, error) {
 		if i, ok := parseInt64(text); ok {
 			return i, nil
 		}
+		return string(text), nil
 	}
 	f, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {

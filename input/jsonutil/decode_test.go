@@ -143,7 +143,8 @@ func samples(tb testing.TB) []string {
 }
 
 // normalizeNumbers replaces json.Number values, in place where it can:
-// integers that fit int64 become int64, other numbers float64.
+// integers that fit int64 become int64, other integers their exact text,
+// other numbers float64 (their text when out of float64's range).
 func normalizeNumbers(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -158,10 +159,21 @@ func normalizeNumbers(v any) any {
 		if i, err := t.Int64(); err == nil {
 			return i
 		}
+		if !strings.ContainsAny(t.String(), ".eE") {
+			return t.String()
+		}
 		if f, err := t.Float64(); err == nil {
 			return f
 		}
 		return t.String()
 	}
 	return v
+}
+
+// Integers beyond int64 keep every digit, as text; a float64 once turned 2^64
+// into 1.8446744073709552e+19.
+func TestIntegersBeyondInt64StayExact(t *testing.T) {
+	v, err := DecodeObject([]byte(`[18446744073709551616, -9223372036854775809, 9223372036854775807, 1.5e3]`))
+	require.NoError(t, err)
+	assert.Equal(t, []any{"18446744073709551616", "-9223372036854775809", int64(9223372036854775807), 1500.0}, v)
 }

@@ -4,8 +4,8 @@ package jsonutil
 
 // DecodeObject decodes one JSON value from data, which must hold nothing
 // else. Numbers are kept exact: integers that fit int64 become int64 (a
-// 64-bit meeting id must not pass through a float64), other numbers
-// float64.
+// 64-bit meeting id must not pass through a float64), larger integers their
+// exact text, other numbers float64.
 func DecodeObject(data []byte) (any, error) {
 	return decode(decoder{data: data})
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,8 +15,10 @@ import (
 	_ "github.com/elastic/beats/v7/filebeat/include" // Filebeat's own fields (ECS)
 	"github.com/elastic/beats/v7/libbeat/asset"
 	lbmapping "github.com/elastic/beats/v7/libbeat/mapping"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
+	"github.com/zoombeat/zoombeat/testing/indexcheck"
 )
 
 // allFields are the fields the custom Filebeat declares, as `filebeat export
@@ -166,4 +169,78 @@ func TestExportedFieldsAreDeclared(t *testing.T) {
 		}
 	}
 	assert.Greater(t, n, 200)
+}
+
+// exportedMappings is the template `filebeat export template` writes, built
+// once for the package's tests.
+var exportedMappings = sync.OnceValues(indexcheck.Exported)
+
+func mappings(t testing.TB) *indexcheck.Mappings {
+	t.Helper()
+	m, err := exportedMappings()
+	require.NoError(t, err)
+	return m
+}
+
+// TestGoldenDocumentsIndex checks every golden document against the exported
+// template by Elasticsearch's rules: a document it would reject is acked by
+// libbeat all the same, so Zoom would have had its 200 for nothing.
+func TestGoldenDocumentsIndex(t *testing.T) {
+	m := mappings(t)
+	p := mustProcessor(t, nil)
+	for _, pl := range payloads(t) {
+		for _, e := range m.Check(document(t, p, pl.raw)) {
+			t.Errorf("%s: %s", pl.name, e)
+		}
+	}
+}
+
+// The values that once made documents Elasticsearch rejects: an integer
+// above int64, objects deeper than a flattened field's depth limit, dates
+// beyond year 9999, a huge leaf.
+func TestHostileValuesIndex(t *testing.T) {
+	m := mappings(t)
+	p := mustProcessor(t, nil)
+	deep := strings.Repeat(`{"d":`, 40) + `1` + strings.Repeat(`}`, 40)
+	for name, body := range map[string]string{
+		"2^64 ids":         `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":18446744073709551616,"host_id":18446744073709551616,"duration":18446744073709551616,"uuid":-9223372036854775809}}}`,
+		"deep settings":    `{"event":"account.settings_updated","event_ts":1732435200000,"payload":{"object":{"id":"a","settings":` + deep + `},"old_object":{"settings":` + deep + `}}}`,
+		"deep unmapped":    `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1,"brand_new":` + deep + `}}}`,
+		"far dates":        `{"event":"meeting.started","event_ts":99999999999999999,"payload":{"object":{"id":1,"start_time":"99999-01-01T00:00:00Z","end_time":-62135596801000}}}`,
+		"huge leaf":        `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1,"brand_new":"` + strings.Repeat("x", 40000) + `"}}}`,
+		"float where long": `{"event":"recording.completed","event_ts":1732435200000,"payload":{"object":{"id":1,"recording_files":[{"file_size":1.5e300}]}}}`,
+		"object where ip":  `{"event":"meeting.participant_joined","event_ts":1732435200000,"payload":{"object":{"id":1,"participant":{"public_ip":{"v":4}}}}}`,
+		"bad ip":           `{"event":"meeting.participant_joined","event_ts":1732435200000,"payload":{"object":{"id":1,"participant":{"public_ip":"999.1.1.1"}}}}`,
+	} {
+		doc := document(t, p, []byte(body))
+		for _, e := range m.Check(doc) {
+			t.Errorf("%s: %s", name, e)
+		}
+	}
+	// An id above int64 keeps every digit, as the keyword it is.
+	doc := document(t, p, []byte(`{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":18446744073709551616}}}`))
+	assert.Equal(t, "18446744073709551616", get(mapstr.M(doc), "zoom.meeting.id"))
+}
+
+// The checker itself finds what Elasticsearch rejects.
+func TestIndexCheckFindsRejections(t *testing.T) {
+	m := mappings(t)
+	for doc, want := range map[string]string{
+		`{"zoom":{"meeting":{"id":{"a":1}}}}`:                                                       "zoom.meeting.id (keyword): {\"a\":1}, not a string",
+		`{"zoom":{"recording":{"recording_files":[{"file_size":18446744073709551616}]}}}`:           "not an integer within the long range",
+		`{"zoom":{"meeting":{"start_time":"+10000-01-01T00:00:00Z"}}}`:                              "not in strict_date_optional_time form",
+		`{"source":{"ip":"nope"}}`:                                                                  `"nope" is not an IP address`,
+		`{"zoom":{"meeting":"x"}}`:                                                                  "a concrete value",
+		`{"zoom":{"settings":` + strings.Repeat(`{"d":`, 21) + `1` + strings.Repeat(`}`, 21) + `}}`: "over depth_limit 20",
+		`{"no_such_field":1}`:                                                                       "not declared",
+	} {
+		var v map[string]any
+		dec := json.NewDecoder(strings.NewReader(doc))
+		dec.UseNumber()
+		require.NoError(t, dec.Decode(&v))
+		errs := m.Check(v)
+		if assert.Len(t, errs, 1, doc) {
+			assert.Contains(t, errs[0], want)
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package zoom
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -12,7 +14,8 @@ import (
 
 // FuzzProcessor maps arbitrary notifications. Whatever their shape, the
 // processor returns the event (never drops it, never errors), names the
-// action, and the document still encodes as JSON. Seeds are the samples.
+// action, and the document encodes as JSON and indexes cleanly under the
+// exported template (indexcheck). Seeds are the samples.
 func FuzzProcessor(f *testing.F) {
 	for _, pl := range payloads(f) {
 		f.Add(pl.raw)
@@ -22,7 +25,9 @@ func FuzzProcessor(f *testing.F) {
 	f.Add([]byte(`{"event":"recording.completed","payload":{"object":{"recording_files":[1,{"file_size":"big"}]}}}`))
 	f.Add([]byte(`{"event":"chat_channel.member_joined","payload":{"object":{"members":"all"}}}`))
 	f.Add([]byte(`{"event":"x","payload":null}`))
+	f.Add([]byte(`{"event":"meeting.started","event_ts":1e300,"payload":{"object":{"id":18446744073709551616,"start_time":"99999-01-01T00:00:00Z","x":[[[{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":{"k":{"l":{"m":{"n":{"o":{"p":{"q":{"r":{"s":{"t":{"u":1}}}}}}}}}}}}}}}}}}}}}]]]}}}`))
 	p := mustProcessor(f, nil)
+	m := mappings(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		body, name, err := webhook.DecodeNotification(raw, false)
 		if err != nil {
@@ -40,8 +45,20 @@ func FuzzProcessor(f *testing.F) {
 		if (kind == "pipeline_error") != (msg != nil) {
 			t.Fatalf("event.kind %v with error.message %v", kind, msg)
 		}
-		if _, err := json.Marshal(ev.Fields); err != nil {
+		doc := ev.Fields.Clone()
+		doc["@timestamp"] = ev.Timestamp
+		b, err := json.Marshal(doc)
+		if err != nil {
 			t.Fatalf("document does not encode: %v", err)
+		}
+		var decoded map[string]any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&decoded); err != nil {
+			t.Fatal(err)
+		}
+		if errs := m.Check(decoded); len(errs) > 0 {
+			t.Fatalf("Elasticsearch would reject the document: %s", strings.Join(errs, "; "))
 		}
 	})
 }

@@ -3,6 +3,7 @@ package zoom
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ type mapping struct {
 	redact   bool
 	fields   mapstr.M
 	unmapped map[string]any
+	overflow map[string]any // zoom.overflow: what a flattened field could not index
 	errs     []string
 	groups   map[string]mapstr.M // objects of fields by dotted path, made or found once
 }
@@ -101,7 +103,8 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 		return // JSON null carries nothing
 	}
 	if n == nil {
-		m.unmapped[from.String()] = m.keep(key, v)
+		src := from.String()
+		m.unmapped[src] = m.keep(key, src, unmappedLevel, v)
 		return
 	}
 	switch n.Type {
@@ -139,7 +142,7 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 			m.put(dst, n.rel(base), out)
 		}
 	case "flattened":
-		m.put(dst, n.rel(base), m.keep(n.name(), v))
+		m.put(dst, n.rel(base), m.keep(n.name(), from.String(), 1, v))
 	default:
 		if s, ok := v.(string); ok && s == "" && !isKeywordType(n.Type) {
 			return // Zoom sends "" for "no value" (a recording not yet ended, an unknown IP)
@@ -166,12 +169,95 @@ func isKeywordType(typ string) bool {
 	return false
 }
 
-// keep returns a value kept whole, with secrets masked when redacting.
-func (m *mapping) keep(key string, v any) any {
+// keep returns a value kept whole in a flattened field, with secrets masked
+// when redacting, and what Elasticsearch could not index there moved to
+// zoom.overflow (see fitFlattened). from names the value in the
+// notification; level is the depth of objects it lands at in the flattened
+// field (1: the field's own value).
+func (m *mapping) keep(key, from string, level int, v any) any {
 	if m.redact {
-		return redactDeep(key, v)
+		v = redactDeep(key, v)
+	}
+	if !fitsFlattened(v, level) {
+		v = m.fitFlattened(from, v, level)
 	}
 	return v
+}
+
+// unmappedLevel is where a value lands in zoom.unmapped: one level below
+// the field's own object, which is keyed by source path.
+const unmappedLevel = 2
+
+// A flattened field is rejected whole by Elasticsearch when its objects nest
+// deeper than its depth_limit (20 by default) or a value is longer than
+// Lucene's term limit (32,766 bytes, for the key and value together), and a
+// document rejected that way is still acknowledged by libbeat. Parts past
+// these bounds (with a margin) go to zoom.overflow, an object that
+// Elasticsearch keeps in _source without indexing it.
+const (
+	maxFlattenedDepth = 16
+	maxFlattenedLeaf  = 8 << 10
+)
+
+// fitsFlattened reports whether v, at level, is within the bounds: the
+// common case, checked without copying.
+func fitsFlattened(v any, level int) bool {
+	switch t := v.(type) {
+	case string:
+		return len(t) <= maxFlattenedLeaf
+	case []any:
+		for _, e := range t {
+			if !fitsFlattened(e, level) {
+				return false
+			}
+		}
+	default:
+		if obj, ok := asMap(v); ok {
+			if level > maxFlattenedDepth {
+				return false
+			}
+			for _, e := range obj {
+				if !fitsFlattened(e, level+1) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// fitFlattened returns v without the parts past the bounds, which it moves
+// to zoom.overflow keyed by their path in the notification; nil when v
+// itself is such a part.
+func (m *mapping) fitFlattened(path string, v any, level int) any {
+	if fitsFlattened(v, level) {
+		return v
+	}
+	switch t := v.(type) {
+	case []any:
+		out := make([]any, 0, len(t))
+		for i, e := range t {
+			if f := m.fitFlattened(path+"."+strconv.Itoa(i), e, level); f != nil {
+				out = append(out, f)
+			}
+		}
+		return out
+	default:
+		if obj, ok := asMap(v); ok && level <= maxFlattenedDepth {
+			out := make(map[string]any, len(obj))
+			for k, e := range obj {
+				if f := m.fitFlattened(path+"."+k, e, level+1); f != nil {
+					out[k] = f
+				}
+			}
+			return out
+		}
+	}
+	if m.overflow == nil {
+		m.overflow = map[string]any{}
+	}
+	m.overflow[path] = v
+	return nil
 }
 
 // coerce converts a scalar (or a list of scalars) to the declared type.
@@ -221,7 +307,7 @@ func (m *mapping) coerce(typ, key string, v any) (any, error) {
 // zoom.unmapped and says which field it could not fill.
 func (m *mapping) fail(path, src string, v any, err error) {
 	m.errs = append(m.errs, fmt.Sprintf("%s: %v", path, err))
-	m.unmapped[src] = m.keep(lastKey(path), v)
+	m.unmapped[src] = m.keep(lastKey(path), src, unmappedLevel, v)
 }
 
 func lastKey(path string) string {
@@ -289,6 +375,9 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 func (m *mapping) finish() {
 	if len(m.unmapped) > 0 {
 		m.put(nil, "zoom.unmapped", mapstr.M(m.unmapped))
+	}
+	if len(m.overflow) > 0 {
+		m.put(nil, "zoom.overflow", mapstr.M(m.overflow))
 	}
 	if len(m.errs) > 0 {
 		sort.Strings(m.errs)

@@ -146,16 +146,16 @@ func (m *mapping) operationDetail(d operationDetail, categoryType string, relate
 		for k, v := range d.Fields {
 			fields[k] = v
 		}
-		m.set("zoom.operation.details", m.keep("details", fields))
+		m.set("zoom.operation.details", m.keep("details", "entry.operation_detail", 1, fields))
 	}
 	if len(d.Changes) > 0 {
 		changes := map[string]any{}
 		for k, c := range d.Changes {
 			changes[k] = map[string]any{"from": c[0], "to": c[1]}
 		}
-		m.set("zoom.operation.changes", m.keep("changes", changes))
+		m.set("zoom.operation.changes", m.keep("changes", "entry.operation_detail", 1, changes))
 	}
 	if d.JSON != nil {
-		m.set("zoom.operation.detail_json", m.keep("detail_json", d.JSON))
+		m.set("zoom.operation.detail_json", m.keep("detail_json", "entry.operation_detail", 1, d.JSON))
 	}
 }

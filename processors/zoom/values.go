@@ -144,8 +144,18 @@ var timeLayouts = []string{
 const epochMillisFloor = 1e11
 
 // toTime parses a Zoom time: an RFC 3339 string (fractions optional), or an
-// epoch number (milliseconds, or seconds when small), also as a string.
+// epoch number (milliseconds, or seconds when small), also as a string. Years
+// outside 1-9999 are refused: Elasticsearch's date format takes four-digit
+// years, and Go's JSON encoding fails on others.
 func toTime(v any) (time.Time, error) {
+	t, err := parseTime(v)
+	if err == nil && (t.Year() < 1 || t.Year() > 9999) {
+		return time.Time{}, fmt.Errorf("is %s, a date outside the years 1-9999", describe(v))
+	}
+	return t, err
+}
+
+func parseTime(v any) (time.Time, error) {
 	if s, ok := v.(string); ok {
 		s = strings.TrimSpace(s)
 		for _, layout := range timeLayouts {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/testing/indexcheck"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -71,6 +72,15 @@ func TestModuleOutputMatchesGolden(t *testing.T) {
 
 	docs := fb.docs()
 	require.Len(t, docs, len(golden), "one document per notification")
+	// What the binary writes indexes cleanly under what it exports.
+	index, err := indexcheck.FromTemplate(exportTemplate(t))
+	require.NoError(t, err)
+	for _, doc := range docs {
+		id, _ := get(doc, "@metadata._id").(string)
+		for _, e := range index.Check(doc) {
+			t.Errorf("%s: Elasticsearch would reject: %s", names[id], e)
+		}
+	}
 	for _, doc := range docs {
 		id, _ := get(doc, "@metadata._id").(string)
 		want, ok := golden[id]
@@ -232,13 +242,20 @@ func withoutEnv(env []string, key string) []string {
 	return out
 }
 
-// TestExportTemplateHasZoomFields checks that the Elasticsearch template the
-// binary exports declares the zoom fields with their types.
-func TestExportTemplateHasZoomFields(t *testing.T) {
+// exportTemplate is what `filebeat export template` prints.
+func exportTemplate(t *testing.T) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("output.file.path: "+dir+"\n"), 0o600))
 	out, err := exec.Command(binary, "export", "template", "--path.home", repoRoot(), "--path.config", dir, "-c", filepath.Join(dir, "filebeat.yml")).Output()
 	require.NoError(t, err)
+	return out
+}
+
+// TestExportTemplateHasZoomFields checks that the Elasticsearch template the
+// binary exports declares the zoom fields with their types.
+func TestExportTemplateHasZoomFields(t *testing.T) {
+	out := exportTemplate(t)
 	var tmpl struct {
 		Template struct {
 			Mappings struct {
