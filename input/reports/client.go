@@ -140,8 +140,8 @@ func (c *apiClient) nextWait(b *backoff.ExponentialBackOff) time.Duration {
 func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.baseURL + path + "?" + q.Encode()
 	refreshed := false
-	tries := 0
-	failures, limits := newBackoff(c.cfg), newBackoff(c.cfg)
+	tries, limited := 0, 0
+	failures := newBackoff(c.cfg)
 	for {
 		token, err := c.tokens.Token(ctx)
 		if err != nil {
@@ -175,7 +175,8 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 			refreshed = true
 			tries--
 		case status == http.StatusTooManyRequests:
-			if err := c.waitRateLimit(ctx, path, hdr, body, limits, last); err != nil {
+			limited++
+			if err := c.waitRateLimit(ctx, path, hdr, body, limited, last); err != nil {
 				return nil, err
 			}
 		case status >= 500:
@@ -188,14 +189,16 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 	}
 }
 
-// waitRateLimit waits out a 429 as Retry-After says, but at least the next
-// of a growing minimum: a Retry-After of 0 or of a past date must not turn
-// into a stream of requests. A wait past the poll interval (Zoom's daily
-// quota points at the next day) or the last try ends the poll instead, with
-// the time the next one may start.
-func (c *apiClient) waitRateLimit(ctx context.Context, path string, hdr http.Header, body []byte, limits *backoff.ExponentialBackOff, last bool) error {
+// waitRateLimit waits out the nth 429 in a row as Retry-After says, but at
+// least retry.wait_min, doubled for each 429 before it (up to
+// retry.wait_max): a Retry-After of 0 or of a past date must not turn into a
+// stream of requests. A wait past the poll interval (Zoom's daily quota
+// points at the next day) or the last try ends the poll instead, with the
+// time the next one may start.
+func (c *apiClient) waitRateLimit(ctx context.Context, path string, hdr http.Header, body []byte, n int, last bool) error {
 	now := c.now()
-	wait := max(retryAfter(hdr, now, 0), c.nextWait(limits))
+	floor := min(c.cfg.Retry.WaitMin<<min(n-1, 30), c.cfg.Retry.WaitMax)
+	wait := max(retryAfter(hdr, now, 0), floor)
 	e := &RateLimitError{
 		Path: path, Category: hdr.Get("X-RateLimit-Category"), Type: hdr.Get("X-RateLimit-Type"),
 		Until: now.Add(wait), Reason: apiError(http.StatusTooManyRequests, body).(*APIError).Message,

@@ -144,7 +144,7 @@ func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {
 	assert.EqualValues(t, 2, p.metrics.rateLimitWaits.Get())
 	assert.EqualValues(t, 2, p.metrics.retries.Get())
 	assert.Equal(t, 3*time.Second, r.sleeps[0], "waits as Retry-After says")
-	assert.GreaterOrEqual(t, r.sleeps[1], 3*time.Second, "at least as Retry-After says; the minimum grows")
+	assert.Equal(t, 3*time.Second, r.sleeps[1], "as Retry-After says, above the minimum (2s)")
 	for _, d := range r.sleeps[2:] {
 		assert.GreaterOrEqual(t, d, r.cfg.Retry.WaitMin)
 		assert.LessOrEqual(t, d, r.cfg.Retry.WaitMax)
@@ -351,7 +351,7 @@ func TestRateLimitWithoutWaitDoesNotHotLoop(t *testing.T) {
 			assert.Equal(t, r.cfg.Retry.MaxAttempts, r.server.Requests("/v2/report/activities", 429))
 			require.Len(t, r.sleeps, r.cfg.Retry.MaxAttempts-1)
 			for i, d := range r.sleeps {
-				assert.GreaterOrEqual(t, d, r.cfg.Retry.WaitMin<<i, "wait %d: the minimum doubles", i)
+				assert.Equal(t, r.cfg.Retry.WaitMin<<i, d, "wait %d: the minimum doubles", i)
 			}
 			assert.Greater(t, r.sleeps[len(r.sleeps)-1], r.cfg.Retry.WaitMin, "the minimum grows")
 			assert.Equal(t, 1, logs.FilterMessageSnippet("rate limit reached").Len(), "logged once per interval")

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -120,12 +122,17 @@ func TestReportsEndToEnd(t *testing.T) {
 	assert.True(t, found, "the role grant is mapped")
 
 	// Each report's metrics at Filebeat's /inputs/ endpoint.
-	acts := inputMetricsBySuffix(t, monPort, "::activities::acct-e2e")
+	// The account id is a credential: the cursor and the logs name the
+	// account by 12 hex digits of its SHA-256.
+	sum := sha256.Sum256([]byte("acct-e2e"))
+	account := hex.EncodeToString(sum[:6])
+	assert.NotContains(t, fb.logs(), "acct-e2e", "the account id stays out of the logs")
+	acts := inputMetricsBySuffix(t, monPort, "::activities::"+account)
 	assert.EqualValues(t, 5, acts["events_published_total"])
 	assert.EqualValues(t, 1, acts["rate_limit_waits_total"])
 	assert.EqualValues(t, 1, acts["token_refreshes_total"])
 	assert.NotEmpty(t, acts["cursor_since"])
-	ops := inputMetricsBySuffix(t, monPort, "::operationlogs::acct-e2e")
+	ops := inputMetricsBySuffix(t, monPort, "::operationlogs::"+account)
 	assert.EqualValues(t, 16, ops["events_published_total"])
 	assert.EqualValues(t, 1, ops["retries_total"])
 	assert.GreaterOrEqual(t, ops["pages_total"], float64(4))
