@@ -8,16 +8,24 @@ import (
 	"os"
 	_ "time/tzdata" // timezone data for hosts without /usr/share/zoneinfo
 
+	"github.com/spf13/cobra"
+
 	"github.com/elastic/beats/v7/filebeat/cmd"
 
 	"github.com/zoombeat/zoombeat/input"
+	"github.com/zoombeat/zoombeat/internal/managed"
 	_ "github.com/zoombeat/zoombeat/module/zoom"           // the zoom module's fields, for templates
 	_ "github.com/zoombeat/zoombeat/processors/detections" // the zoom_detections processor
 	_ "github.com/zoombeat/zoombeat/processors/zoom"       // the zoom processor
 )
 
 func main() {
-	if err := cmd.Filebeat(input.Plugins, cmd.FilebeatSettings("")).Execute(); err != nil {
+	root := cmd.Filebeat(input.Plugins, cmd.FilebeatSettings(""))
+	// With management.enabled, Elastic Agent's input units become zoombeat's
+	// inputs (internal/managed); set before any sub-command runs, as x-pack
+	// Filebeat does.
+	root.PersistentPreRun = func(*cobra.Command, []string) { managed.Register() }
+	if err := root.Execute(); err != nil {
 		os.Exit(1)
 	}
 }

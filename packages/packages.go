@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mailgun/raymond/v2"
+
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
@@ -151,4 +153,59 @@ func Write(root string) error {
 		}
 	}
 	return nil
+}
+
+func init() {
+	// Fleet's {{#contains}} helper, which the templates use.
+	raymond.RegisterHelper("contains", func(item string, list any, options *raymond.Options) string {
+		if l, ok := list.([]any); ok {
+			for _, e := range l {
+				if raymond.Str(e) == item {
+					return options.Fn()
+				}
+			}
+		}
+		return options.Inverse()
+	})
+}
+
+// RenderStream renders a data stream's stream template with vars, as Fleet
+// does for a policy: the stream's input configuration, which the Agent
+// sends to zoombeat in an input unit.
+func RenderStream(root, dataStream string, vars map[string]any) ([]byte, error) {
+	path := filepath.Join(root, Dir, "data_stream", dataStream, "agent", "stream", dataStream+".yml.hbs")
+	tmpl, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out, err := raymond.Render(string(tmpl), unescaped(vars))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return []byte(out), nil
+}
+
+// unescaped marks the strings of vars safe: Fleet compiles the templates
+// with noEscape, raymond escapes HTML unless told.
+func unescaped(vars map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range vars {
+		switch t := v.(type) {
+		case string:
+			out[k] = raymond.SafeString(t)
+		case []any:
+			list := make([]any, len(t))
+			for i, e := range t {
+				if s, ok := e.(string); ok {
+					list[i] = raymond.SafeString(s)
+				} else {
+					list[i] = e
+				}
+			}
+			out[k] = list
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }

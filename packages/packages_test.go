@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailgun/raymond/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,57 +29,14 @@ func TestPackageIsValid(t *testing.T) {
 	require.NoError(t, validator.ValidateFromPath(filepath.Join(root, Dir)))
 }
 
-func init() {
-	// Fleet's {{#contains}} helper, which the templates use.
-	raymond.RegisterHelper("contains", func(item string, list any, options *raymond.Options) string {
-		if l, ok := list.([]any); ok {
-			for _, e := range l {
-				if raymond.Str(e) == item {
-					return options.Fn()
-				}
-			}
-		}
-		return options.Inverse()
-	})
-}
-
-// render renders a stream template with vars, as Fleet does, and adds the
-// input type, giving the input configuration the agent runs.
+// render renders a stream template with vars, as Fleet does.
 func render(t *testing.T, dataStream string, vars map[string]any) *conf.C {
 	t.Helper()
-	path := filepath.Join(root, Dir, "data_stream", dataStream, "agent", "stream", dataStream+".yml.hbs")
-	tmpl, err := os.ReadFile(path)
+	out, err := RenderStream(root, dataStream, vars)
 	require.NoError(t, err)
-	out, err := raymond.Render(string(tmpl), unescaped(vars))
-	require.NoError(t, err)
-	cfg, err := conf.NewConfigWithYAML([]byte(out), path)
+	cfg, err := conf.NewConfigWithYAML(out, dataStream)
 	require.NoError(t, err, "the rendered template is not YAML:\n%s", out)
 	return cfg
-}
-
-// unescaped marks the strings of vars safe: Fleet compiles the templates
-// with noEscape, raymond escapes HTML unless told.
-func unescaped(vars map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, v := range vars {
-		switch t := v.(type) {
-		case string:
-			out[k] = raymond.SafeString(t)
-		case []any:
-			list := make([]any, len(t))
-			for i, e := range t {
-				if s, ok := e.(string); ok {
-					list[i] = raymond.SafeString(s)
-				} else {
-					list[i] = e
-				}
-			}
-			out[k] = list
-		default:
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {

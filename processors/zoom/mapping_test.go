@@ -439,3 +439,14 @@ func TestRedactJSONKeepsTheText(t *testing.T) {
 		assert.Equal(t, want, redactJSON(in), in)
 	}
 }
+
+// Under Elastic Agent, event.dataset follows the stream's data stream.
+func TestDatasetFollowsTheDataStream(t *testing.T) {
+	p := mustProcessor(t, nil)
+	ev := inputEvent(t, []byte(`{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1}}}`))
+	_, _ = ev.Fields.Put("data_stream", mapstr.M{"type": "logs", "dataset": "zoombeat.webhook", "namespace": "default"})
+	out, err := p.Run(ev)
+	require.NoError(t, err)
+	assert.Equal(t, "zoombeat.webhook", get(out.Fields, "event.dataset"))
+	assert.Equal(t, "zoom.webhook", get(run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1}}}`), "event.dataset"))
+}

@@ -96,6 +96,14 @@ func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, t
 	if created.IsZero() {
 		created = p.now()
 	}
+	// Under Elastic Agent the event goes to a data stream, whose dataset
+	// (data_stream.dataset, set by the Agent's stream) event.dataset must
+	// equal.
+	if ds, err := ev.Fields.GetValue("data_stream.dataset"); err == nil {
+		if s, ok := ds.(string); ok && s != "" {
+			dataset = s
+		}
+	}
 	m.set("event.kind", "event")
 	m.set("event.module", "zoom")
 	m.set("event.dataset", dataset)

@@ -1,0 +1,56 @@
+// Package managed lets Elastic Agent run zoombeat: it registers the Agent's
+// control-protocol client (x-pack/libbeat/management, the one package from
+// beats' x-pack that zoombeat links) and turns the Agent's input units into
+// zoombeat's inputs.
+package managed
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/elastic/beats/v7/libbeat/common/reload"
+	"github.com/elastic/beats/v7/x-pack/libbeat/management"
+	"github.com/elastic/elastic-agent-client/v7/pkg/client"
+	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+
+	"github.com/zoombeat/zoombeat/input/reports"
+	"github.com/zoombeat/zoombeat/input/webhook"
+)
+
+// InputTypes are the input types zoombeat runs for an Agent: the names its
+// component spec declares and its integration package's streams use.
+var InputTypes = []string{webhook.Name, reports.Name}
+
+// Register makes the Agent's input units become zoombeat's inputs. Call it
+// before the Beat starts (x-pack Filebeat does it in its root command's
+// PersistentPreRun); the manager itself registers when this package is
+// linked, and runs only with management.enabled.
+func Register() {
+	management.ConfigTransform.SetTransform(Transform)
+}
+
+// Transform turns one input unit into Filebeat inputs, one per stream, each
+// with the stream's config and what a data stream needs: data_stream.*,
+// event.dataset, the index logs-<dataset>-<namespace>, @metadata.input_id and
+// stream_id, and the Agent's id (libbeat's management code adds all of it).
+// The zoom processor comes with the stream, from the integration package's
+// template. A unit of another type is refused, naming the types zoombeat
+// runs: its unit turns failed, and the others go on.
+func Transform(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
+	if !slices.Contains(InputTypes, unit.GetType()) {
+		return nil, fmt.Errorf("zoombeat runs inputs of type %v, not %q", InputTypes, unit.GetType())
+	}
+	inputs, err := management.CreateInputsFromStreams(unit, "logs", agent)
+	if err != nil {
+		return nil, fmt.Errorf("input unit %s: %w", unit.GetId(), err)
+	}
+	for _, in := range inputs {
+		if _, ok := in["type"]; !ok {
+			in["type"] = unit.GetType()
+		}
+		if in["type"] != unit.GetType() {
+			return nil, fmt.Errorf("input unit %s of type %s has a stream of type %v", unit.GetId(), unit.GetType(), in["type"])
+		}
+	}
+	return management.CreateReloadConfigFromInputs(inputs)
+}

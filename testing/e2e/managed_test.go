@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
+	"gopkg.in/yaml.v3"
+
+	"github.com/elastic/elastic-agent-client/v7/pkg/client/mock"
+	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+
+	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/packages"
+	"github.com/zoombeat/zoombeat/testing/zoomsim"
+)
+
+// agentStub plays Elastic Agent with the stub server of its own client
+// library, over the real gRPC protocol: it hands the binary the units it
+// holds and records the states the binary reports for them.
+type agentStub struct {
+	server *mock.StubServerV2
+
+	mu       sync.Mutex
+	units    []*proto.UnitExpected
+	observed map[string]*proto.UnitObserved // by unit id
+}
+
+func newAgentStub(t *testing.T, units ...*proto.UnitExpected) *agentStub {
+	t.Helper()
+	a := &agentStub{units: units, observed: map[string]*proto.UnitObserved{}}
+	a.server = &mock.StubServerV2{
+		CheckinV2Impl: func(observed *proto.CheckinObserved) *proto.CheckinExpected {
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			for _, u := range observed.GetUnits() {
+				a.observed[u.GetId()] = u
+			}
+			return &proto.CheckinExpected{
+				AgentInfo: &proto.AgentInfo{Id: "agent-e2e-0001", Version: "9.3.0"},
+				Units:     a.units,
+			}
+		},
+		ActionImpl: func(*proto.ActionResponse) error { return nil },
+	}
+	require.NoError(t, a.server.Start())
+	t.Cleanup(a.server.Stop)
+	return a
+}
+
+// state is the last state the binary reported for a unit, with its message.
+func (a *agentStub) state(id string) (proto.State, string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	u, ok := a.observed[id]
+	if !ok {
+		return -1, ""
+	}
+	return u.GetState(), u.GetMessage()
+}
+
+func (a *agentStub) waitState(t *testing.T, id string, want proto.State) {
+	t.Helper()
+	require.Eventually(t, func() bool { s, _ := a.state(id); return s == want }, 30*time.Second, 50*time.Millisecond,
+		"unit %s never became %v", id, want)
+}
+
+func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
+	t.Helper()
+	s, err := structpb.NewStruct(m)
+	require.NoError(t, err)
+	return s
+}
+
+// webhookStream renders the integration package's webhook stream template
+// with the policy's vars, as Fleet does, into the stream config of a unit.
+func webhookStream(t *testing.T, port int) map[string]any {
+	t.Helper()
+	out, err := packages.RenderStream(repoRoot(), "webhook", map[string]any{
+		"listen_address": "127.0.0.1", "listen_port": port, "url": "/zoom", "secret_token": secret,
+		"signature_max_age": "5m", "ack_timeout": "2s", "max_body_bytes": "1MiB", "max_connections": 1024,
+		"preserve_original_event": false, "redact_secrets": true, "detections": false, "tags": []any{"zoom-webhook"},
+	})
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, yaml.Unmarshal(out, &m), "%s", out)
+	return m
+}
+
+func webhookUnit(t *testing.T, port int) *proto.UnitExpected {
+	stream := webhookStream(t, port)
+	return &proto.UnitExpected{
+		Id: "zoom_webhook-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
+		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
+		Config: &proto.UnitExpectedConfig{
+			Id: "zoom_webhook-zoombeat-policy1", Type: webhook.Name, Name: "zoombeat-1",
+			DataStream: &proto.DataStream{Namespace: "default"},
+			Streams: []*proto.Stream{{
+				Id:         "zoom_webhook-zoombeat.webhook-policy1",
+				DataStream: &proto.DataStream{Dataset: "zoombeat.webhook", Type: "logs"},
+				Source:     mustStruct(t, stream),
+			}},
+		},
+	}
+}
+
+func fileOutputUnit(t *testing.T, dir string) *proto.UnitExpected {
+	return &proto.UnitExpected{
+		Id: "output-file", Type: proto.UnitType_OUTPUT, ConfigStateIdx: 1,
+		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
+		Config: &proto.UnitExpectedConfig{
+			Id: "default", Type: "file", Name: "file",
+			// Under the Agent the queue is the output's: flush.timeout 0s
+			// acknowledges a lone webhook at once (README, "Delivery
+			// guarantee").
+			Source: mustStruct(t, map[string]any{"type": "file", "path": filepath.Join(dir, "data", "out"), "filename": "zoom",
+				"queue": map[string]any{"mem": map[string]any{"flush": map[string]any{"timeout": "0s"}}}}),
+		},
+	}
+}
+
+// TestManagedByElasticAgent runs the binary as an Agent runs it
+// (management.enabled) against the Agent's stub server: a file output unit
+// and a zoom_webhook unit rendered from the package's template. The unit
+// turns healthy, a signed webhook is answered 200, and its document carries
+// the data stream's fields, the Agent's id and the zoom mapping.
+func TestManagedByElasticAgent(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	agent := newAgentStub(t, fileOutputUnit(t, dir), webhookUnit(t, port))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
+	fb, _ := startUntil(t, dir, nil, listening,
+		"--path.home", dir, "-E", "management.enabled=true",
+		"-E", fmt.Sprintf("management.insecure_grpc_url_for_testing=localhost:%d", agent.server.Port))
+	agent.waitState(t, "zoom_webhook-zoombeat-policy1", proto.State_HEALTHY)
+	agent.waitState(t, "output-file", proto.State_HEALTHY)
+
+	url := fmt.Sprintf("http://127.0.0.1:%d/zoom", port)
+	resp, err := (&zoomsim.Sender{URL: url, Secret: secret}).Send(context.Background(), sample(t))
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.Status, "%s", resp.Body)
+
+	var doc map[string]any
+	require.Eventually(t, func() bool {
+		docs := fb.docs()
+		if len(docs) == 1 {
+			doc = docs[0]
+		}
+		return doc != nil
+	}, 10*time.Second, 50*time.Millisecond)
+	assert.Equal(t, "zoombeat.webhook", get(doc, "data_stream.dataset"))
+	assert.Equal(t, "logs", get(doc, "data_stream.type"))
+	assert.Equal(t, "default", get(doc, "data_stream.namespace"))
+	assert.Equal(t, "zoombeat.webhook", get(doc, "event.dataset"), "event.dataset follows the data stream")
+	assert.Equal(t, "agent-e2e-0001", get(doc, "elastic_agent.id"))
+	assert.Equal(t, "zoom_webhook-zoombeat-policy1", get(doc, "@metadata.input_id"))
+	assert.Equal(t, "zoom_webhook-zoombeat.webhook-policy1", get(doc, "@metadata.stream_id"))
+	assert.Equal(t, webhook.DeliveryID(sample(t)), get(doc, "@metadata._id"))
+	assert.Equal(t, "meeting.started", get(doc, "event.action"), "the zoom processor mapped it")
+	assert.NotNil(t, get(doc, "zoom.meeting.id"))
+	code, _ := fb.stop()
+	assert.Equal(t, 0, code, "the Agent's stop (SIGTERM) ends the process cleanly")
+}
