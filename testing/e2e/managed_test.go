@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -167,4 +168,82 @@ func TestManagedByElasticAgent(t *testing.T) {
 	assert.NotNil(t, get(doc, "zoom.meeting.id"))
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code, "the Agent's stop (SIGTERM) ends the process cleanly")
+}
+
+// setUnits replaces the units the stub hands out (a new policy). The stub
+// answers check-ins only, and the Beat checks in every 30 s when nothing
+// changes; a real Agent pushes. Restarting the stub on its port makes the
+// Beat reconnect and check in at once.
+func (a *agentStub) setUnits(t *testing.T, units ...*proto.UnitExpected) {
+	t.Helper()
+	a.mu.Lock()
+	a.units = units
+	a.mu.Unlock()
+	a.server.Stop()
+	require.Eventually(t, func() bool { return a.server.Start() == nil }, 5*time.Second, 50*time.Millisecond)
+}
+
+func listeningOn(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// TestManagedPolicyChanges: a new port moves the listener without a restart
+// of the process, a unit whose config zoombeat refuses fails alone with the
+// reason while the other stays healthy, and a removed unit closes its
+// listener.
+func TestManagedPolicyChanges(t *testing.T) {
+	dir := t.TempDir()
+	port, port2 := freePort(t), freePort(t)
+	out := fileOutputUnit(t, dir)
+	first := webhookUnit(t, port)
+	agent := newAgentStub(t, out, first)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
+	fb, _ := startUntil(t, dir, nil, listening,
+		"--path.home", dir, "-E", "management.enabled=true",
+		"-E", fmt.Sprintf("management.insecure_grpc_url_for_testing=localhost:%d", agent.server.Port))
+	agent.waitState(t, first.Id, proto.State_HEALTHY)
+	pid := fb.cmd.Process.Pid
+
+	// The port changes: the old listener closes, the new one opens.
+	moved := webhookUnit(t, port2)
+	moved.ConfigStateIdx = 2
+	agent.setUnits(t, out, moved)
+	require.Eventually(t, func() bool { return listeningOn(port2) && !listeningOn(port) }, 20*time.Second, 100*time.Millisecond, "the listener moved")
+	agent.waitState(t, moved.Id, proto.State_HEALTHY)
+	resp, err := (&zoomsim.Sender{URL: fmt.Sprintf("http://127.0.0.1:%d/zoom", port2), Secret: secret}).Send(context.Background(), sample(t))
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+
+	// A second unit whose config the input refuses (no secret_token) fails
+	// alone, with the reason; the first stays healthy and listening.
+	badStream := webhookStream(t, freePort(t))
+	delete(badStream, "secret_token")
+	bad := webhookUnit(t, 0)
+	bad.Id, bad.Config.Id = "zoom_webhook-broken", "zoom_webhook-broken"
+	bad.Config.Streams[0].Id = "zoom_webhook-broken-stream"
+	bad.Config.Streams[0].Source = mustStruct(t, badStream)
+	agent.setUnits(t, out, moved, bad)
+	agent.waitState(t, bad.Id, proto.State_FAILED)
+	_, msg := agent.state(bad.Id)
+	assert.Contains(t, msg, "secret_token is required")
+	s, m := agent.state(moved.Id)
+	assert.Equal(t, proto.State_HEALTHY, s, m)
+	assert.True(t, listeningOn(port2))
+
+	// The units are removed as the Agent removes them: expected STOPPED
+	// first, then gone. The listener closes; the process stays.
+	moved.State, bad.State = proto.State_STOPPED, proto.State_STOPPED
+	agent.setUnits(t, out, moved, bad)
+	agent.waitState(t, moved.Id, proto.State_STOPPED)
+	require.Eventually(t, func() bool { return !listeningOn(port2) }, 20*time.Second, 100*time.Millisecond, "the removed unit's listener closed")
+	agent.setUnits(t, out)
+	assert.Equal(t, pid, fb.cmd.Process.Pid)
+	assert.Nil(t, fb.cmd.ProcessState, "no restart of the process")
+	code, _ := fb.stop()
+	assert.Equal(t, 0, code)
 }
