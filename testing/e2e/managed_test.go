@@ -247,3 +247,67 @@ func TestManagedPolicyChanges(t *testing.T) {
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
 }
+
+// reportsUnit is a zoom_reports unit with the package's activities stream,
+// rendered with the policy's vars.
+func reportsUnit(t *testing.T, server *zoomsim.ReportServer, secret string) *proto.UnitExpected {
+	t.Helper()
+	out, err := packages.RenderStream(repoRoot(), "activities", map[string]any{
+		"account_id": "acct-e2e", "client_id": "client-e2e", "client_secret": secret,
+		"api_url": server.URL() + "/v2", "oauth_url": server.URL() + "/oauth/token",
+		"interval": "1s", "initial_interval": "7d", "late_window": "1h", "page_size": 4,
+		"preserve_original_event": false, "redact_secrets": true, "detections": false, "tags": []any{"zoom-reports"},
+	})
+	require.NoError(t, err)
+	var stream map[string]any
+	require.NoError(t, yaml.Unmarshal(out, &stream), "%s", out)
+	return &proto.UnitExpected{
+		Id: "zoom_reports-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
+		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
+		Config: &proto.UnitExpectedConfig{
+			Id: "zoom_reports-zoombeat-policy1", Type: "zoom_reports", Name: "zoombeat-1",
+			DataStream: &proto.DataStream{Namespace: "default"},
+			Streams: []*proto.Stream{{
+				Id:         "zoom_reports-zoombeat.activities-policy1",
+				DataStream: &proto.DataStream{Dataset: "zoombeat.activities", Type: "logs"},
+				Source:     mustStruct(t, stream),
+			}},
+		},
+	}
+}
+
+// TestManagedReports: a zoom_reports unit polls the Zoom stand-in and its
+// entries arrive in the data stream; with credentials Zoom refuses, that
+// unit turns FAILED with Zoom's reason while the webhook unit stays healthy.
+func TestManagedReports(t *testing.T) {
+	server := reportsServer(t)
+	dir := t.TempDir()
+	port := freePort(t)
+	out, hook := fileOutputUnit(t, dir), webhookUnit(t, port)
+	reportsOK := reportsUnit(t, server, "secret-e2e")
+	agent := newAgentStub(t, out, hook, reportsOK)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
+	fb, _ := startUntil(t, dir, nil, listening,
+		"--path.home", dir, "-E", "management.enabled=true",
+		"-E", fmt.Sprintf("management.insecure_grpc_url_for_testing=localhost:%d", agent.server.Port))
+	agent.waitState(t, reportsOK.Id, proto.State_HEALTHY)
+	require.Eventually(t, func() bool { return len(fb.docs()) >= 5 }, 30*time.Second, 100*time.Millisecond, "the 5 activity entries")
+	for _, doc := range fb.docs() {
+		assert.Equal(t, "zoombeat.activities", get(doc, "data_stream.dataset"))
+		assert.Equal(t, "zoombeat.activities", get(doc, "event.dataset"))
+		assert.Equal(t, "zoom_reports-zoombeat-policy1", get(doc, "@metadata.input_id"))
+		assert.Contains(t, []any{"user.signed_in", "user.signed_out"}, get(doc, "event.action"))
+	}
+
+	wrong := reportsUnit(t, server, "wrong-secret")
+	wrong.ConfigStateIdx = 2
+	agent.setUnits(t, out, hook, wrong)
+	agent.waitState(t, wrong.Id, proto.State_FAILED)
+	_, msg := agent.state(wrong.Id)
+	assert.Contains(t, msg, "Invalid client_id or client_secret")
+	assert.NotContains(t, msg, "wrong-secret")
+	s, m := agent.state(hook.Id)
+	assert.Equal(t, proto.State_HEALTHY, s, m)
+	code, _ := fb.stop()
+	assert.Equal(t, 0, code)
+}
