@@ -17,6 +17,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common"
+	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
@@ -37,6 +38,7 @@ type handler struct {
 	metrics   *inputMetrics
 	log       *logp.Logger
 	stopping  <-chan struct{} // closed when the input stops
+	health    *health
 	now       func() time.Time
 }
 
@@ -49,6 +51,7 @@ func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, sto
 		metrics:   m,
 		log:       log,
 		stopping:  stopping,
+		health:    newHealth(func(status.Status, string) {}, ""),
 		now:       time.Now,
 	}
 	for _, name := range cfg.IncludeHeaders {
@@ -155,6 +158,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	case h.publisher.in <- d:
 	case <-deadline.C:
 		h.metrics.ackTimeouts.Inc()
+		h.health.ackTimedOut(h.cfg.ACKTimeout)
 		return http.StatusServiceUnavailable, message(fmt.Sprintf("the pipeline did not take the event within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
 	case <-h.stopping:
 		return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
@@ -166,11 +170,13 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	case <-d.acked:
 		// d.id, not the event's @metadata._id: the pipeline's processors own
 		// the event once it is published, and may have removed or changed it.
+		h.health.acked()
 		return http.StatusOK, answer{Message: "acknowledged", ID: d.id}
 	case <-deadline.C:
 		// The event stays in the queue and may still be delivered; Zoom's
 		// retry carries the same body, so it gets the same _id.
 		h.metrics.ackTimeouts.Inc()
+		h.health.ackTimedOut(h.cfg.ACKTimeout)
 		return http.StatusServiceUnavailable, message(fmt.Sprintf("the event was not acknowledged within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
 	case <-r.Context().Done():
 		return 0, answer{}

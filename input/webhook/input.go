@@ -141,8 +141,10 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	}
 
 	stopping := make(chan struct{})
+	h := newHandler(in.cfg, pub, metrics, log, stopping)
+	h.health = newHealth(ctx.UpdateStatus, "listening on "+ln.Addr().String())
 	srv := &http.Server{
-		Handler:           newHandler(in.cfg, pub, metrics, log, stopping),
+		Handler:           h,
 		ReadHeaderTimeout: in.cfg.ReadTimeout,
 		ReadTimeout:       in.cfg.ReadTimeout,
 		WriteTimeout:      in.cfg.WriteTimeout,

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
+	"github.com/elastic/beats/v7/libbeat/management/status"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/monitoring"
@@ -22,7 +24,30 @@ import (
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
+// statusLog records the statuses an input reports, as Elastic Agent's unit
+// would receive them.
+type statusLog struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (l *statusLog) UpdateStatus(s status.Status, msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seen = append(l.seen, s.String()+": "+msg)
+}
+
+func (l *statusLog) last() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.seen) == 0 {
+		return ""
+	}
+	return l.seen[len(l.seen)-1]
+}
+
 type running struct {
+	status *statusLog
 	addr   string
 	pipe   *fakePipeline
 	reg    *monitoring.Registry
@@ -45,9 +70,9 @@ func runInput(t *testing.T, settings map[string]any) *running {
 	inp.(*input).listening = func(a net.Addr) { addrCh <- a }
 
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{pipe: &fakePipeline{}, reg: monitoring.NewRegistry(), cancel: cancel, done: make(chan error, 1)}
+	r := &running{pipe: &fakePipeline{}, reg: monitoring.NewRegistry(), cancel: cancel, done: make(chan error, 1), status: &statusLog{}}
 	go func() {
-		r.done <- inp.Run(v2.Context{Logger: log, ID: "test", Name: Name, Cancelation: ctx, MetricsRegistry: r.reg}, r.pipe)
+		r.done <- inp.Run(v2.Context{Logger: log, ID: "test", Name: Name, Cancelation: ctx, MetricsRegistry: r.reg, StatusReporter: r.status}, r.pipe)
 	}()
 	select {
 	case a := <-addrCh:
@@ -183,4 +208,26 @@ func TestRunFailsOnMissingCertificate(t *testing.T) {
 	err = inp.Run(v2.Context{Logger: log, Cancelation: context.Background()}, &fakePipeline{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ssl")
+}
+
+// ACK timeouts make the input Degraded (the Agent's unit shows it) until an
+// event is acknowledged again.
+func TestACKTimeoutsDegradeTheInput(t *testing.T) {
+	r := runInput(t, map[string]any{"ack_timeout": "200ms"})
+	defer r.stop(t)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	assert.True(t, strings.HasPrefix(r.status.last(), "Running: listening on "), r.status.last())
+
+	r.pipe.noACK.Store(true)
+	resp, err := sender.Send(context.Background(), sampleBody)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, resp.Status)
+	assert.Contains(t, r.status.last(), "Degraded: listening on ")
+	assert.Contains(t, r.status.last(), "not acknowledged within ack_timeout 200ms")
+
+	r.pipe.noACK.Store(false)
+	resp, err = sender.Send(context.Background(), []byte(`{"event":"meeting.ended","event_ts":1,"payload":{}}`))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.Status)
+	assert.True(t, strings.HasPrefix(r.status.last(), "Running: listening on "), r.status.last())
 }
