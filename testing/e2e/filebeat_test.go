@@ -114,8 +114,18 @@ func startArgs(t *testing.T, home string, env []string, args ...string) (*filebe
 // returns the process and the line's first submatch.
 func startUntil(t *testing.T, home string, env []string, ready *regexp.Regexp, args ...string) (*filebeat, string) {
 	t.Helper()
+	return startWithStdin(t, home, env, ready, nil, args...)
+}
+
+// startWithStdin is startUntil with stdin for the process (nil: none), as
+// Elastic Agent writes its connection info there.
+func startWithStdin(t *testing.T, home string, env []string, ready *regexp.Regexp, stdin []byte, args ...string) (*filebeat, string) {
+	t.Helper()
 	fb := &filebeat{t: t, home: home, done: make(chan struct{})}
 	fb.cmd = exec.Command(binary, append([]string{"-e", "-c", filepath.Join(home, "filebeat.yml")}, args...)...)
+	if stdin != nil {
+		fb.cmd.Stdin = bytes.NewReader(stdin)
+	}
 	fb.cmd.Dir = home
 	fb.cmd.Env = append(os.Environ(), env...)
 	stderr, err := fb.cmd.StderrPipe()

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -12,11 +14,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	protobuf "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 	"gopkg.in/yaml.v3"
 
 	"github.com/elastic/elastic-agent-client/v7/pkg/client/mock"
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+	"github.com/elastic/elastic-agent-libs/testing/certutil"
 
 	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/packages"
@@ -308,6 +314,64 @@ func TestManagedReports(t *testing.T) {
 	assert.NotContains(t, msg, "wrong-secret")
 	s, m := agent.state(hook.Id)
 	assert.Equal(t, proto.State_HEALTHY, s, m)
+	code, _ := fb.stop()
+	assert.Equal(t, 0, code)
+}
+
+// TestManagedStartedAsTheAgentStartsIt: the connection info (StartUpInfo) on
+// stdin, and the control protocol over mutual TLS with certificates from a
+// CA made here, as Elastic Agent starts a component.
+func TestManagedStartedAsTheAgentStartsIt(t *testing.T) {
+	caKey, caCert, caPair, err := certutil.NewRootCA()
+	require.NoError(t, err)
+	serverCert, _, err := certutil.GenerateChildCert("localhost", []net.IP{net.ParseIP("127.0.0.1")}, caKey, caCert)
+	require.NoError(t, err)
+	_, clientPair, err := certutil.GenerateChildCert("zoombeat", nil, caKey, caCert, certutil.WithClientCert(true))
+	require.NoError(t, err)
+	clientCAs := x509.NewCertPool()
+	clientCAs.AddCert(caCert)
+
+	dir := t.TempDir()
+	port := freePort(t)
+	hook := webhookUnit(t, port)
+	agent := &agentStub{units: []*proto.UnitExpected{fileOutputUnit(t, dir), hook}, observed: map[string]*proto.UnitObserved{}}
+	var tokens sync.Map
+	agent.server = &mock.StubServerV2{
+		CheckinV2Impl: func(observed *proto.CheckinObserved) *proto.CheckinExpected {
+			tokens.Store(observed.GetToken(), true)
+			agent.mu.Lock()
+			defer agent.mu.Unlock()
+			for _, u := range observed.GetUnits() {
+				agent.observed[u.GetId()] = u
+			}
+			return &proto.CheckinExpected{AgentInfo: &proto.AgentInfo{Id: "agent-e2e-0001", Version: "9.3.0"}, Units: agent.units}
+		},
+		ActionImpl: func(*proto.ActionResponse) error { return nil },
+	}
+	require.NoError(t, agent.server.Start(grpc.Creds(credentials.NewTLS(&tls.Config{
+		Certificates: []tls.Certificate{*serverCert},
+		ClientCAs:    clientCAs,
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		MinVersion:   tls.VersionTLS12,
+	}))))
+	t.Cleanup(agent.server.Stop)
+
+	info, err := protobuf.Marshal(&proto.StartUpInfo{
+		Addr: fmt.Sprintf("127.0.0.1:%d", agent.server.Port), ServerName: "localhost", Token: "token-e2e",
+		CaCert: caPair.Cert, PeerCert: clientPair.Cert, PeerKey: clientPair.Key,
+		Services:  []proto.ConnInfoServices{proto.ConnInfoServices_CheckinV2},
+		AgentInfo: &proto.AgentInfo{Id: "agent-e2e-0001", Version: "9.3.0"},
+	})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
+	fb, _ := startWithStdin(t, dir, nil, listening, info, "--path.home", dir, "-E", "management.enabled=true")
+	agent.waitState(t, hook.Id, proto.State_HEALTHY)
+	_, ok := tokens.Load("token-e2e")
+	assert.True(t, ok, "the Beat checks in with the Agent's token")
+
+	resp, err := (&zoomsim.Sender{URL: fmt.Sprintf("http://127.0.0.1:%d/zoom", port), Secret: secret}).Send(context.Background(), sample(t))
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status, "%s", resp.Body)
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
 }
