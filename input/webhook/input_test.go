@@ -216,7 +216,8 @@ func TestACKTimeoutsDegradeTheInput(t *testing.T) {
 	r := runInput(t, map[string]any{"ack_timeout": "200ms"})
 	defer r.stop(t)
 	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
-	assert.True(t, strings.HasPrefix(r.status.last(), "Running: listening on "), r.status.last())
+	// Running is reported right after the listener is bound.
+	require.Eventually(t, func() bool { return strings.HasPrefix(r.status.last(), "Running: listening on ") }, 5*time.Second, 10*time.Millisecond)
 
 	r.pipe.noACK.Store(true)
 	resp, err := sender.Send(context.Background(), sampleBody)
