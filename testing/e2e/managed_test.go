@@ -38,15 +38,24 @@ type agentStub struct {
 	mu       sync.Mutex
 	units    []*proto.UnitExpected
 	observed map[string]*proto.UnitObserved // by unit id
+	tokens   map[string]bool                // the tokens check-ins carried
+	opts     []grpc.ServerOption
 }
 
 func newAgentStub(t *testing.T, units ...*proto.UnitExpected) *agentStub {
 	t.Helper()
-	a := &agentStub{units: units, observed: map[string]*proto.UnitObserved{}}
+	return newAgentStubWith(t, nil, units...)
+}
+
+// newAgentStubWith starts the stub with gRPC server options (TLS).
+func newAgentStubWith(t *testing.T, opts []grpc.ServerOption, units ...*proto.UnitExpected) *agentStub {
+	t.Helper()
+	a := &agentStub{units: units, observed: map[string]*proto.UnitObserved{}, tokens: map[string]bool{}, opts: opts}
 	a.server = &mock.StubServerV2{
 		CheckinV2Impl: func(observed *proto.CheckinObserved) *proto.CheckinExpected {
 			a.mu.Lock()
 			defer a.mu.Unlock()
+			a.tokens[observed.GetToken()] = true
 			for _, u := range observed.GetUnits() {
 				a.observed[u.GetId()] = u
 			}
@@ -57,7 +66,7 @@ func newAgentStub(t *testing.T, units ...*proto.UnitExpected) *agentStub {
 		},
 		ActionImpl: func(*proto.ActionResponse) error { return nil },
 	}
-	require.NoError(t, a.server.Start())
+	require.NoError(t, a.server.Start(opts...))
 	t.Cleanup(a.server.Stop)
 	return a
 }
@@ -186,7 +195,7 @@ func (a *agentStub) setUnits(t *testing.T, units ...*proto.UnitExpected) {
 	a.units = units
 	a.mu.Unlock()
 	a.server.Stop()
-	require.Eventually(t, func() bool { return a.server.Start() == nil }, 5*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return a.server.Start(a.opts...) == nil }, 5*time.Second, 50*time.Millisecond)
 }
 
 func listeningOn(port int) bool {
@@ -334,27 +343,12 @@ func TestManagedStartedAsTheAgentStartsIt(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	hook := webhookUnit(t, port)
-	agent := &agentStub{units: []*proto.UnitExpected{fileOutputUnit(t, dir), hook}, observed: map[string]*proto.UnitObserved{}}
-	var tokens sync.Map
-	agent.server = &mock.StubServerV2{
-		CheckinV2Impl: func(observed *proto.CheckinObserved) *proto.CheckinExpected {
-			tokens.Store(observed.GetToken(), true)
-			agent.mu.Lock()
-			defer agent.mu.Unlock()
-			for _, u := range observed.GetUnits() {
-				agent.observed[u.GetId()] = u
-			}
-			return &proto.CheckinExpected{AgentInfo: &proto.AgentInfo{Id: "agent-e2e-0001", Version: "9.3.0"}, Units: agent.units}
-		},
-		ActionImpl: func(*proto.ActionResponse) error { return nil },
-	}
-	require.NoError(t, agent.server.Start(grpc.Creds(credentials.NewTLS(&tls.Config{
+	agent := newAgentStubWith(t, []grpc.ServerOption{grpc.Creds(credentials.NewTLS(&tls.Config{
 		Certificates: []tls.Certificate{*serverCert},
 		ClientCAs:    clientCAs,
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		MinVersion:   tls.VersionTLS12,
-	}))))
-	t.Cleanup(agent.server.Stop)
+	}))}, fileOutputUnit(t, dir), hook)
 
 	info, err := protobuf.Marshal(&proto.StartUpInfo{
 		Addr: fmt.Sprintf("127.0.0.1:%d", agent.server.Port), ServerName: "localhost", Token: "token-e2e",
@@ -366,8 +360,9 @@ func TestManagedStartedAsTheAgentStartsIt(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
 	fb, _ := startWithStdin(t, dir, nil, listening, info, "--path.home", dir, "-E", "management.enabled=true")
 	agent.waitState(t, hook.Id, proto.State_HEALTHY)
-	_, ok := tokens.Load("token-e2e")
-	assert.True(t, ok, "the Beat checks in with the Agent's token")
+	agent.mu.Lock()
+	assert.True(t, agent.tokens["token-e2e"], "the Beat checks in with the Agent's token")
+	agent.mu.Unlock()
 
 	resp, err := (&zoomsim.Sender{URL: fmt.Sprintf("http://127.0.0.1:%d/zoom", port), Secret: secret}).Send(context.Background(), sample(t))
 	require.NoError(t, err)
