@@ -1,5 +1,8 @@
 //go:build mage
 
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Build and check targets for zoombeat. List them with: go tool mage -l
 package main
 

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command filebeat is Filebeat with zoombeat's inputs compiled in. It keeps the
 // name, flags, sub-commands and config layout of the stock binary, so that
 // filebeat.yml, modules.d/, `filebeat modules enable zoom` and `filebeat setup`

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package input lists the inputs of the zoombeat Filebeat: Filebeat's own
 // default inputs plus zoombeat's.
 package input

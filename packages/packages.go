@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package packages generates the parts of the Elastic Agent integration
 // package (packages/zoombeat) that come from elsewhere in the repository:
 // each data stream's fields from the zoom module's field declarations, and

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package jsonutil decodes the JSON that Zoom sends into the values Filebeat
 // events hold, keeping numbers exact.
 package jsonutil

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package reports is the zoom_reports input: it polls Zoom's Reports API
 // (operation logs, sign-in/sign-out activity) with Server-to-Server OAuth,
 // and keeps a cursor per report and account in Filebeat's registry that

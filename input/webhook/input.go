@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package webhook is the zoom_webhook input: an HTTP(S) listener for Zoom's
 // event notifications that checks every request's signature, answers Zoom's
 // URL validation, and answers 200 only once the pipeline has acknowledged the

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package configkeys finds configuration keys that a settings struct does not
 // declare. go-ucfg ignores keys it has no field for, so a misspelt option
 // (`pseudonymize: {enable: true}`) would silently leave a setting at its

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package managed lets Elastic Agent run zoombeat: it registers the Agent's
 // control-protocol client (x-pack/libbeat/management, the one package from
 // beats' x-pack that zoombeat links) and turns the Agent's input units into

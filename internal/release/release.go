@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package release says how the zoombeat binary is built, so that the
 // magefile, the end-to-end tests and the load benchmark build, test and
 // measure the same binary that users run.

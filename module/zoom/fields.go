@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package zoom holds the zoom module's field declarations: it combines the
 // module's and each fileset's _meta/fields.yml into the top-level fields.yml,
 // registers them with libbeat (so `filebeat export template` and `filebeat

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package detections is the zoom_detections processor: it evaluates
 // zoombeat's Sigma rules (rules/*.yml) on the documents the zoom processor
 // wrote, and marks the matching ones with rule.*, threat.* and the

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package zoom is the `zoom` processor: it maps a Zoom webhook notification,
 // as the zoom_webhook input publishes it, onto ECS and the zoom.* fields that
 // the zoom module declares. It runs inside the Beat, so every output gets

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command bench measures zoombeat under load, against the floor of this
 // machine, in one run: `go tool mage bench` (or `go run ./testing/bench`).
 //

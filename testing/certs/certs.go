@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package certs makes throwaway TLS certificates for tests, so that no key
 // is ever committed.
 package certs

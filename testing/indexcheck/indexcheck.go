@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package indexcheck checks documents against the index template that
 // zoombeat exports, by the rules by which Elasticsearch accepts or rejects a
 // document. No Elasticsearch runs in the test suite; a document that breaks

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package zoomsim plays Zoom's side in zoombeat's tests: it signs and sends
 // webhook notifications the way Zoom does. It is written from Zoom's
 // documentation alone, independently of the input's code, so that a test

@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command floor is the benchmark's floor: the least an HTTP endpoint can do
 // for a webhook on this machine. It reads the body, checks that it is JSON,
 // appends it to a file and answers 200: no signature, no mapping, no queue.

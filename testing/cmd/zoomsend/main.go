@@ -1,3 +1,6 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command zoomsend sends a signed Zoom webhook notification to a zoombeat
 // listener, as Zoom would: `go run ./testing/cmd/zoomsend [file.json]`.
 // With -validate it sends Zoom's endpoint.url_validation challenge instead
