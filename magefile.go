@@ -15,6 +15,7 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/zoombeat/zoombeat/internal/notice"
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 	"github.com/zoombeat/zoombeat/packages"
@@ -99,6 +100,13 @@ func Fmt() error {
 		return fmt.Errorf("not gofmt-formatted (run gofmt -w):\n%s", out)
 	}
 	return nil
+}
+
+// Notice regenerates NOTICE.txt from the modules compiled into the release
+// binary (internal/notice, go-licence-detector). A test fails when it is
+// stale, as after a dependency change.
+func Notice() error {
+	return notice.Write(".")
 }
 
 // Update regenerates fields.yml (from module/zoom/_meta/fields.yml and the
