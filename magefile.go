@@ -15,6 +15,7 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/zoombeat/zoombeat/internal/managed"
 	"github.com/zoombeat/zoombeat/internal/notice"
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
@@ -100,6 +101,47 @@ func Fmt() error {
 		return fmt.Errorf("not gofmt-formatted (run gofmt -w):\n%s", out)
 	}
 	return nil
+}
+
+// Component builds the Elastic Agent component archive of every platform
+// into build/: the release binary named zoombeat and its spec
+// zoombeat.spec.yml (internal/managed), to unpack into the Agent's
+// components/ directory; a tar.gz, a zip for Windows.
+func Component() error {
+	for _, p := range release.Platforms {
+		dir := filepath.Join("build", "component", p.OS+"-"+p.Arch)
+		bin := filepath.Join(dir, managed.ComponentName)
+		cmd := release.Command(".", bin, ".")
+		cmd.Env = append(os.Environ(), p.Env()...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building for %s/%s: %w", p.OS, p.Arch, err)
+		}
+		ext := ".tar.gz"
+		if p.OS == "windows" {
+			ext = ".zip"
+		}
+		out := filepath.Join("build", fmt.Sprintf("%s-component-%s-%s%s", managed.ComponentName, p.OS, p.Arch, ext))
+		if err := managed.WriteComponent(out, bin, p.OS); err != nil {
+			return err
+		}
+		fmt.Println(out)
+	}
+	return nil
+}
+
+// IntegrationPackage writes build/zoombeat-<version>.zip, the integration
+// package as Kibana's "Upload integration" takes it (validated by
+// package-spec in the suite).
+func IntegrationPackage() error {
+	if err := os.MkdirAll("build", 0o755); err != nil {
+		return err
+	}
+	out, err := packages.WriteZip(".", "build")
+	if err == nil {
+		fmt.Println(out)
+	}
+	return err
 }
 
 // Notice regenerates NOTICE.txt from the modules compiled into the release

@@ -9,13 +9,16 @@
 package packages
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/mailgun/raymond/v2"
+	"gopkg.in/yaml.v3"
 
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
@@ -211,4 +214,56 @@ func unescaped(vars map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// WriteZip writes the integration package into outDir as the zip that
+// Kibana's "Upload integration" takes, <name>-<version>.zip with the
+// package's files under <name>-<version>/, and returns its path.
+func WriteZip(root, outDir string) (out string, err error) {
+	dir := filepath.Join(root, Dir)
+	manifest, err := os.ReadFile(filepath.Join(dir, "manifest.yml"))
+	if err != nil {
+		return "", err
+	}
+	var m struct {
+		Name    string `yaml:"name"`
+		Version string `yaml:"version"`
+	}
+	if err := yaml.Unmarshal(manifest, &m); err != nil || m.Name == "" || m.Version == "" {
+		return "", fmt.Errorf("%s: no name and version in manifest.yml: %v", dir, err)
+	}
+	prefix := m.Name + "-" + m.Version
+	out = filepath.Join(outDir, prefix+".zip")
+	f, err := os.Create(out)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(prefix + "/" + filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	return out, f.Close()
 }

@@ -111,3 +111,12 @@ func TestEveryStreamVarIsUsedByItsTemplate(t *testing.T) {
 		}
 	}
 }
+
+// The zip Kibana's "Upload integration" takes passes package-spec's own
+// validation of a zip.
+func TestPackageZipIsValid(t *testing.T) {
+	out, err := WriteZip(root, t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, "zoombeat-0.1.0.zip", filepath.Base(out))
+	require.NoError(t, validator.ValidateFromZip(out))
+}

@@ -24,12 +24,6 @@ import (
 // File is the notice, relative to the repository root.
 const File = "NOTICE.txt"
 
-// platforms are the GOOS/GOARCH pairs zoombeat is built for: a module that
-// only one of them compiles (Windows services, macOS APIs) is listed too.
-var platforms = [][2]string{
-	{"linux", "amd64"}, {"linux", "arm64"}, {"darwin", "amd64"}, {"darwin", "arm64"}, {"windows", "amd64"},
-}
-
 // Generate returns NOTICE.txt as the module in root makes it now.
 func Generate(root string) ([]byte, error) {
 	root, err := filepath.Abs(root)
@@ -37,13 +31,15 @@ func Generate(root string) ([]byte, error) {
 		return nil, err
 	}
 	var modules []string
-	for _, p := range platforms {
+	// Every platform's build: a module that only one of them compiles
+	// (Windows services, macOS APIs) is listed too.
+	for _, p := range release.Platforms {
 		cmd := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}{{end}}{{end}}", ".")
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), append(release.Env, "GOOS="+p[0], "GOARCH="+p[1])...)
+		cmd.Env = append(os.Environ(), p.Env()...)
 		out, err := run(cmd)
 		if err != nil {
-			return nil, fmt.Errorf("listing the modules of the %s/%s build: %w", p[0], p[1], err)
+			return nil, fmt.Errorf("listing the modules of the %s/%s build: %w", p.OS, p.Arch, err)
 		}
 		for _, m := range strings.Fields(string(out)) {
 			if !slices.Contains(modules, m) {

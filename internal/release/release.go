@@ -34,3 +34,17 @@ func Command(root, output, pkg string) *exec.Cmd {
 	cmd.Env = append(os.Environ(), Env...)
 	return cmd
 }
+
+// Platform is a GOOS/GOARCH pair zoombeat is built for.
+type Platform struct{ OS, Arch string }
+
+// Platforms are the platforms zoombeat is built for (the component spec
+// lists the same).
+var Platforms = []Platform{
+	{"linux", "amd64"}, {"linux", "arm64"}, {"darwin", "amd64"}, {"darwin", "arm64"}, {"windows", "amd64"},
+}
+
+// Env returns the build environment for p.
+func (p Platform) Env() []string {
+	return append(append([]string(nil), Env...), "GOOS="+p.OS, "GOARCH="+p.Arch)
+}
