@@ -16,8 +16,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/mailgun/raymond/v2"
+
+	_ "github.com/elastic/beats/v7/filebeat/include" // libbeat's ECS fields, for ecsDefinitions
+	"github.com/elastic/beats/v7/libbeat/asset"
+	"github.com/elastic/beats/v7/libbeat/mapping"
 	"gopkg.in/yaml.v3"
 
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
@@ -240,19 +245,34 @@ func WriteZip(root, outDir string) (out string, err error) {
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
+	ecs, err := ecsDefinitions()
+	if err != nil {
+		return "", err
+	}
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "_dev" { // development-only, left out of a built package
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		rel, err := filepath.Rel(dir, path)
 		if err != nil {
 			return err
 		}
-		w, err := zw.Create(prefix + "/" + filepath.ToSlash(rel))
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		b, err := os.ReadFile(path)
+		if filepath.Base(filepath.Dir(path)) == "fields" {
+			if b, err = resolveExternal(b, ecs); err != nil {
+				return fmt.Errorf("%s: %w", rel, err)
+			}
+		}
+		w, err := zw.Create(prefix + "/" + filepath.ToSlash(rel))
 		if err != nil {
 			return err
 		}
@@ -266,4 +286,59 @@ func WriteZip(root, outDir string) (out string, err error) {
 		return "", err
 	}
 	return out, f.Close()
+}
+
+// ecsDefinitions are the ECS fields libbeat declares (ECS 8.x, as in the
+// template zoombeat exports), by full name.
+func ecsDefinitions() (map[string]mapping.Field, error) {
+	raw, err := asset.GetFields("filebeat")
+	if err != nil {
+		return nil, err
+	}
+	fields, err := mapping.LoadFields(raw)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]mapping.Field{}
+	var walk func(prefix string, fs mapping.Fields)
+	walk = func(prefix string, fs mapping.Fields) {
+		for _, f := range fs {
+			name := f.Name
+			if prefix != "" {
+				name = prefix + "." + f.Name
+			}
+			if f.Type == "group" || len(f.Fields) > 0 {
+				walk(name, f.Fields)
+				continue
+			}
+			out[name] = f
+		}
+	}
+	walk("", fields)
+	return out, nil
+}
+
+// resolveExternal replaces the `external: ecs` entries of a fields file with
+// their ECS definitions, as elastic-package's build does: Fleet installs
+// built packages, whose fields carry their types.
+func resolveExternal(b []byte, ecs map[string]mapping.Field) ([]byte, error) {
+	if !bytes.Contains(b, []byte("external: ecs")) {
+		return b, nil
+	}
+	var entries []map[string]any
+	if err := yaml.Unmarshal(b, &entries); err != nil {
+		return nil, err
+	}
+	for i, e := range entries {
+		if e["external"] != "ecs" {
+			continue
+		}
+		name, _ := e["name"].(string)
+		f, ok := ecs[name]
+		if !ok {
+			return nil, fmt.Errorf("%s is not an ECS field libbeat declares", name)
+		}
+		entries[i] = map[string]any{"name": name, "type": f.Type, "description": strings.TrimSpace(f.Description)}
+	}
+	return yaml.Marshal(entries)
 }

@@ -4,6 +4,8 @@
 package packages
 
 import (
+	"archive/zip"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/package-spec/v3/code/go/pkg/validator"
@@ -119,4 +122,31 @@ func TestPackageZipIsValid(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "zoombeat-0.1.0.zip", filepath.Base(out))
 	require.NoError(t, validator.ValidateFromZip(out))
+
+	// Built as elastic-package builds: no _dev, ECS fields resolved.
+	zr, err := zip.OpenReader(out)
+	require.NoError(t, err)
+	defer zr.Close()
+	resolved := 0
+	for _, f := range zr.File {
+		assert.NotContains(t, f.Name, "/_dev/")
+		if !strings.HasSuffix(f.Name, "/fields/ecs.yml") {
+			continue
+		}
+		r, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(r)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "external:", f.Name)
+		var fields []map[string]any
+		require.NoError(t, yaml.Unmarshal(b, &fields))
+		for _, fd := range fields {
+			assert.NotEmpty(t, fd["type"], "%s: %v", f.Name, fd["name"])
+			if fd["name"] == "source.ip" {
+				assert.Equal(t, "ip", fd["type"])
+				resolved++
+			}
+		}
+	}
+	assert.Positive(t, resolved, "source.ip is resolved in some data stream")
 }
