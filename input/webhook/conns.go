@@ -54,7 +54,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for len(l.conns) >= l.max && !l.closed {
-		if victim := l.longestIdle(); victim != nil {
+		if victim := l.longestIdle(l.now().Add(-minIdleToEvict)); victim != nil {
 			delete(l.conns, victim)
 			_ = victim.Conn.Close() // its server goroutine sees the close and ends
 			if l.evicted != nil {
@@ -62,7 +62,15 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			}
 			continue
 		}
+		// Wait for a connection to close, or for an idle one to age past
+		// minIdleToEvict.
+		wake := time.AfterFunc(minIdleToEvict/4, func() {
+			l.mu.Lock()
+			l.freed.Broadcast()
+			l.mu.Unlock()
+		})
 		l.freed.Wait()
+		wake.Stop()
 	}
 	if l.closed {
 		_ = c.Close()
@@ -73,11 +81,18 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	return lc, nil
 }
 
-func (l *connLimiter) longestIdle() *limitedConn {
+// minIdleToEvict spares connections that became idle (or were accepted)
+// just now: a keep-alive client is likely about to send its next request on
+// one, and a new connection has not had the time to send its first. Closing
+// them would fail those requests; an idle flood is older than this.
+const minIdleToEvict = 250 * time.Millisecond
+
+// longestIdle is the connection idle the longest since before cutoff, or nil.
+func (l *connLimiter) longestIdle(cutoff time.Time) *limitedConn {
 	var victim *limitedConn
 	var since time.Time
 	for c, a := range l.conns {
-		if !a.busy && (victim == nil || a.idleSince.Before(since)) {
+		if !a.busy && a.idleSince.Before(cutoff) && (victim == nil || a.idleSince.Before(since)) {
 			victim, since = c, a.idleSince
 		}
 	}
