@@ -18,6 +18,9 @@ type delivery struct {
 	id        string        // the event's id, kept here: processors may change the event
 	published time.Time     // when the event was handed to the pipeline
 	acked     chan struct{} // closed once the pipeline has acknowledged the event
+	// acknowledged, when set, learns how long the ACK took (the handler
+	// may have answered 503 already).
+	acknowledged func(latency time.Duration)
 }
 
 func newDelivery(event beat.Event, id string) *delivery {
@@ -36,6 +39,9 @@ func newACKListener(m *inputMetrics) beat.EventListener {
 		for _, p := range privates {
 			if d, ok := p.(*delivery); ok {
 				m.acked(d.published)
+				if d.acknowledged != nil {
+					d.acknowledged(time.Since(d.published))
+				}
 				close(d.acked)
 			}
 		}

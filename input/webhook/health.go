@@ -18,13 +18,15 @@ import (
 type health struct {
 	update  func(status.Status, string)
 	running string // the Running message: where the input listens
+	warn    func(string)
 
 	mu       sync.Mutex
 	degraded bool
+	late     bool // the degradation is late ACKs, not missing ones
 }
 
-func newHealth(update func(status.Status, string), running string) *health {
-	return &health{update: update, running: running}
+func newHealth(update func(status.Status, string), running string, warn func(string)) *health {
+	return &health{update: update, running: running, warn: warn}
 }
 
 // ackTimedOut is called for a request answered 503 for lack of an ACK.
@@ -42,7 +44,24 @@ func (h *health) acked() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.degraded {
-		h.degraded = false
+		h.degraded, h.late = false, false
 		h.update(status.Running, h.running)
+	}
+}
+
+// lateACK is called when an ACK came after ack_timeout: the queue, not an
+// outage, is the likely cause, and the message says what to change.
+func (h *health) lateACK(latency, ackTimeout time.Duration) {
+	msg := fmt.Sprintf("%s; events are acknowledged %v after publishing, beyond ack_timeout %v, so deliveries get 503: "+
+		"the output's queue waits for a batch. Set queue.mem.flush.timeout: 0s (under Elastic Agent, in the output's settings "+
+		"with preset: custom; Elasticsearch presets other than custom and latency wait seconds), or use the disk queue",
+		h.running, latency.Round(time.Millisecond), ackTimeout)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	first := !h.degraded || !h.late
+	h.degraded, h.late = true, true
+	h.update(status.Degraded, msg)
+	if first && h.warn != nil {
+		h.warn(msg)
 	}
 }

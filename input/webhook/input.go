@@ -145,7 +145,7 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 
 	stopping := make(chan struct{})
 	h := newHandler(in.cfg, pub, metrics, log, stopping)
-	h.health = newHealth(ctx.UpdateStatus, "listening on "+ln.Addr().String())
+	h.health = newHealth(ctx.UpdateStatus, "listening on "+ln.Addr().String(), func(msg string) { log.Warn(msg) })
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: in.cfg.ReadTimeout,

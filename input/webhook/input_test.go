@@ -235,3 +235,21 @@ func TestACKTimeoutsDegradeTheInput(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.Status)
 	assert.True(t, strings.HasPrefix(r.status.last(), "Running: listening on "), r.status.last())
 }
+
+// ACKs that come after ack_timeout (a queue that waits for a batch, as the
+// Elasticsearch output's presets make it) are said loudly: the unit turns
+// Degraded with the latency and what to change, and the log warns.
+func TestLateACKsSayWhy(t *testing.T) {
+	r := runInput(t, map[string]any{"ack_timeout": "200ms", "write_timeout": "5s"})
+	defer r.stop(t)
+	r.pipe.ackDelay.Store(int64(500 * time.Millisecond))
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	resp, err := sender.Send(context.Background(), sampleBody)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, resp.Status)
+	require.Eventually(t, func() bool { return strings.Contains(r.status.last(), "acknowledged 5") }, 5*time.Second, 10*time.Millisecond, r.status.last())
+	assert.Contains(t, r.status.last(), "Degraded: listening on ")
+	assert.Contains(t, r.status.last(), "beyond ack_timeout 200ms")
+	assert.Contains(t, r.status.last(), "queue.mem.flush.timeout: 0s")
+	assert.EqualValues(t, 1, r.reg.Get("late_acks_total").(interface{ Get() uint64 }).Get())
+}

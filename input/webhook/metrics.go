@@ -28,6 +28,7 @@ type inputMetrics struct {
 	clientGone       *monitoring.Uint // callers that hung up before the answer
 	evicted          *monitoring.Uint // idle connections closed to make room at max_connections
 	overBudget       *monitoring.Uint // requests answered 503 because max_inflight_bytes was reached
+	lateACKs         *monitoring.Uint // ACKs that came after ack_timeout, for requests answered 503
 
 	byStatus   *monitoring.Registry // requests by HTTP status code: "200", "401", ...
 	statusMu   sync.Mutex
@@ -51,6 +52,7 @@ func newInputMetrics(reg *monitoring.Registry, log *logp.Logger) *inputMetrics {
 		clientGone:       monitoring.NewUint(reg, "client_disconnects_total"),
 		evicted:          monitoring.NewUint(reg, "idle_connections_closed_total"),
 		overBudget:       monitoring.NewUint(reg, "inflight_bytes_rejections_total"),
+		lateACKs:         monitoring.NewUint(reg, "late_acks_total"),
 		byStatus:         reg.NewRegistry("requests_by_status"),
 		statusUint:       map[int]*monitoring.Uint{},
 		bodySize:         metrics.NewUniformSample(1024),

@@ -6,6 +6,7 @@ package webhook
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 )
@@ -16,6 +17,9 @@ import (
 // set, Publish blocks as on a full queue until the client is closed.
 type fakePipeline struct {
 	noACK atomic.Bool // events are queued but never acknowledged (output down)
+	// ackDelay holds each ACK back this long (nanoseconds), as a queue that
+	// waits for a full batch does.
+	ackDelay atomic.Int64
 	// process, when set, changes each event as the pipeline's processors
 	// would, before it is recorded and acknowledged.
 	process func(*beat.Event)
@@ -78,7 +82,12 @@ func (c *fakeClient) Publish(e beat.Event) {
 	c.p.mu.Unlock()
 	if c.listener != nil {
 		c.listener.AddEvent(e, true)
-		if !c.p.noACK.Load() {
+		if d := time.Duration(c.p.ackDelay.Load()); d > 0 {
+			go func() {
+				time.Sleep(d)
+				c.listener.ACKEvents(1)
+			}()
+		} else if !c.p.noACK.Load() {
 			c.listener.ACKEvents(1)
 		}
 	}
