@@ -230,7 +230,9 @@ func (p *poller) poll(ctx context.Context) error {
 			p.metrics.pages.Inc()
 			for _, entry := range pg.Entries {
 				ev, id, t, timed := p.event(entry)
-				if (timed && p.state.published(id, t)) || p.state.seen(id) {
+				// An entry without a valid time was published only if
+				// remembered; one with a time, also if older than the cursor.
+				if p.state.seen(id) || (timed && p.state.published(id, t)) {
 					p.metrics.skipped.Inc()
 					continue
 				}

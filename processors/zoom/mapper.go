@@ -181,10 +181,7 @@ func (m *mapping) keep(key, from string, level int, v any) any {
 	if m.redact {
 		v = redactDeep(key, v)
 	}
-	if !fitsFlattened(v, level) {
-		v = m.fitFlattened(from, v, level)
-	}
-	return v
+	return m.fitFlattened(from, v, level)
 }
 
 // unmappedLevel is where a value lands in zoom.unmapped: one level below

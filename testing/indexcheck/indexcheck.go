@@ -147,11 +147,7 @@ func (m *Mappings) value(path string, p map[string]any, v any, errs *[]string) {
 	}
 	typ := typeOf(p)
 	if list, ok := v.([]any); ok && typ != "flattened" {
-		for _, e := range list {
-			if _, nested := e.([]any); nested && typ != "object" {
-				m.value(path, p, e, errs) // Elasticsearch flattens arrays of arrays
-				continue
-			}
+		for _, e := range list { // arrays of arrays are flattened, as Elasticsearch does
 			m.value(path, p, e, errs)
 		}
 		return
@@ -225,13 +221,12 @@ func (m *Mappings) value(path string, p map[string]any, v any, errs *[]string) {
 		if d, ok := p["depth_limit"].(float64); ok {
 			limit = int(d)
 		}
-		if d := depth(v); d > limit {
+		d, n := shape(v)
+		if d > limit {
 			fail("%d levels of objects, over depth_limit %d", d, limit)
 		}
-		if p["ignore_above"] == nil {
-			if n := longestLeaf(v); n > maxTermBytes {
-				fail("a leaf of %d bytes, over Lucene's %d, without ignore_above", n, maxTermBytes)
-			}
+		if p["ignore_above"] == nil && n > maxTermBytes {
+			fail("a leaf of %d bytes, over Lucene's %d, without ignore_above", n, maxTermBytes)
 		}
 	case "alias":
 		fail("a value for an alias field")
@@ -271,44 +266,26 @@ func checkDate(v any) error {
 	return fmt.Errorf("%s, not a date", show(v))
 }
 
-// depth counts the levels of objects in a flattened value, as
-// depth_limit does: an object directly under the field is level 1.
-func depth(v any) int {
+// shape measures a flattened value: its levels of objects, as depth_limit
+// counts them (an object directly under the field is level 1), and its
+// longest string leaf in bytes.
+func shape(v any) (depth, longest int) {
 	switch t := v.(type) {
 	case map[string]any:
-		d := 0
 		for _, e := range t {
-			d = max(d, depth(e))
+			d, l := shape(e)
+			depth, longest = max(depth, d), max(longest, l)
 		}
-		return d + 1
+		return depth + 1, longest
 	case []any:
-		d := 0
 		for _, e := range t {
-			d = max(d, depth(e))
+			d, l := shape(e)
+			depth, longest = max(depth, d), max(longest, l)
 		}
-		return d
-	}
-	return 0
-}
-
-func longestLeaf(v any) int {
-	switch t := v.(type) {
-	case map[string]any:
-		n := 0
-		for _, e := range t {
-			n = max(n, longestLeaf(e))
-		}
-		return n
-	case []any:
-		n := 0
-		for _, e := range t {
-			n = max(n, longestLeaf(e))
-		}
-		return n
 	case string:
-		return len(t)
+		return 0, len(t)
 	}
-	return 0
+	return depth, longest
 }
 
 func show(v any) string {
