@@ -10,6 +10,7 @@ package managed
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/elastic/beats/v7/libbeat/common/reload"
 	"github.com/elastic/beats/v7/x-pack/libbeat/management"
@@ -37,11 +38,19 @@ func Register() {
 // event.dataset, the index logs-<dataset>-<namespace>, @metadata.input_id and
 // stream_id, and the Agent's id (libbeat's management code adds all of it).
 // The zoom processor comes with the stream, from the integration package's
-// template. A unit of another type is refused, naming the types zoombeat
-// runs: its unit turns failed, and the others go on.
+// template.
+//
+// A unit of a type zoombeat does not run fails alone, naming the types it
+// runs, and the other units go on. It is not refused here: libbeat's manager
+// treats a transform error as fatal to the whole reload, so every input unit
+// would stop. Instead the unit becomes an input whose type no input registry
+// knows, and whose type name says why; libbeat then fails that unit only, as
+// it does for any input that cannot be created. The Agent sends no such unit
+// (the component spec declares only zoombeat's inputs), but a hand-written
+// policy can.
 func Transform(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
 	if !slices.Contains(InputTypes, unit.GetType()) {
-		return nil, fmt.Errorf("zoombeat runs inputs of type %v, not %q", InputTypes, unit.GetType())
+		return refused(unit, unit.GetType())
 	}
 	inputs, err := management.CreateInputsFromStreams(unit, "logs", agent)
 	if err != nil {
@@ -52,8 +61,18 @@ func Transform(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*relo
 			in["type"] = unit.GetType()
 		}
 		if in["type"] != unit.GetType() {
-			return nil, fmt.Errorf("input unit %s of type %s has a stream of type %v", unit.GetId(), unit.GetType(), in["type"])
+			return refused(unit, fmt.Sprint(in["type"]))
 		}
 	}
 	return management.CreateReloadConfigFromInputs(inputs)
+}
+
+// refused is the one input that fails a unit of a type zoombeat does not run.
+// Its type is the reason, as libbeat's message for an unknown input type
+// names the type and nothing else.
+func refused(unit *proto.UnitExpectedConfig, typ string) ([]*reload.ConfigWithMeta, error) {
+	return management.CreateReloadConfigFromInputs([]map[string]any{{
+		"id":   unit.GetId(),
+		"type": fmt.Sprintf("%q, which zoombeat does not run: it runs %s", typ, strings.Join(InputTypes, " and ")),
+	}})
 }

@@ -4,6 +4,7 @@
 package managed
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,7 +88,20 @@ func TestTransformOneInputPerStream(t *testing.T) {
 	assert.Equal(t, "logs-zoombeat.operationlogs-prod", first["index"])
 	assert.NotEmpty(t, first["processors"])
 
-	unit.Type = "filestream"
-	_, err = Transform(unit, nil)
-	assert.ErrorContains(t, err, `zoombeat runs inputs of type [zoom_webhook zoom_reports], not "filestream"`)
+	// A unit of a type zoombeat does not run becomes one input of a type no
+	// registry knows, named with the reason, so that libbeat fails that unit
+	// alone; an error here would stop every unit.
+	for _, tc := range []struct{ unitType, streamType, want string }{
+		{"filestream", "", `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`},
+		{"zoom_reports", "filestream", `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`},
+	} {
+		unit.Type = tc.unitType
+		unit.Streams[1].Source = src(map[string]any{"type": cmp.Or(tc.streamType, tc.unitType)})
+		cfgs, err = Transform(unit, nil)
+		require.NoError(t, err)
+		require.Len(t, cfgs, 1)
+		var in map[string]any
+		require.NoError(t, cfgs[0].Config.Unpack(&in))
+		assert.Equal(t, map[string]any{"id": "zoom_reports-1", "type": tc.want}, in)
+	}
 }

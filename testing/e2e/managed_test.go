@@ -250,18 +250,30 @@ func TestManagedPolicyChanges(t *testing.T) {
 	bad.Id, bad.Config.Id = "zoom_webhook-broken", "zoom_webhook-broken"
 	bad.Config.Streams[0].Id = "zoom_webhook-broken-stream"
 	bad.Config.Streams[0].Source = mustStruct(t, badStream)
-	agent.setUnits(t, out, moved, bad)
+	// A unit of a type zoombeat does not run (a hand-written policy) fails
+	// alone too, naming the types zoombeat runs.
+	foreign := webhookUnit(t, 0)
+	foreign.Id, foreign.Config.Id, foreign.Config.Type = "filestream-foreign", "filestream-foreign", "filestream"
+	foreign.Config.Streams[0].Id = "filestream-foreign-stream"
+	foreign.Config.Streams[0].Source = mustStruct(t, map[string]any{"paths": []any{filepath.Join(dir, "*.log")}})
+	agent.setUnits(t, out, moved, bad, foreign)
 	agent.waitState(t, bad.Id, proto.State_FAILED)
+	agent.waitState(t, foreign.Id, proto.State_FAILED)
 	_, msg := agent.state(bad.Id)
 	assert.Contains(t, msg, "secret_token is required")
+	_, msg = agent.state(foreign.Id)
+	assert.Contains(t, msg, `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`)
 	s, m := agent.state(moved.Id)
 	assert.Equal(t, proto.State_HEALTHY, s, m)
 	assert.True(t, listeningOn(port2))
+	resp, err = (&zoomsim.Sender{URL: fmt.Sprintf("http://127.0.0.1:%d/zoom", port2), Secret: secret}).Send(context.Background(), sample(t))
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status, "the healthy unit still serves")
 
 	// The units are removed as the Agent removes them: expected STOPPED
 	// first, then gone. The listener closes; the process stays.
-	moved.State, bad.State = proto.State_STOPPED, proto.State_STOPPED
-	agent.setUnits(t, out, moved, bad)
+	moved.State, bad.State, foreign.State = proto.State_STOPPED, proto.State_STOPPED, proto.State_STOPPED
+	agent.setUnits(t, out, moved, bad, foreign)
 	agent.waitState(t, moved.Id, proto.State_STOPPED)
 	require.Eventually(t, func() bool { return !listeningOn(port2) }, 20*time.Second, 100*time.Millisecond, "the removed unit's listener closed")
 	agent.setUnits(t, out)
