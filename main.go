@@ -17,6 +17,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input"
 	"github.com/zoombeat/zoombeat/internal/managed"
+	"github.com/zoombeat/zoombeat/internal/release"
 	_ "github.com/zoombeat/zoombeat/module/zoom"           // the zoom module's fields, for templates
 	_ "github.com/zoombeat/zoombeat/processors/detections" // the zoom_detections processor
 	_ "github.com/zoombeat/zoombeat/processors/zoom"       // the zoom processor
@@ -24,6 +25,7 @@ import (
 
 func main() {
 	root := cmd.Filebeat(input.Plugins, cmd.FilebeatSettings(""))
+	release.SetVersionCommand(root.VersionCmd)
 	// With management.enabled, Elastic Agent's input units become zoombeat's
 	// inputs (internal/managed); set before any sub-command runs, as x-pack
 	// Filebeat does.

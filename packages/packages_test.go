@@ -20,6 +20,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/release"
 )
 
 const root = ".."
@@ -28,6 +29,22 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 	stale, err := Stale(root)
 	require.NoError(t, err)
 	assert.Empty(t, stale, "run `go tool mage update`")
+}
+
+// The package carries zoombeat's version, and its changelog says what that
+// version changed (Kibana shows the newest entry).
+func TestPackageVersionIsZoombeats(t *testing.T) {
+	var manifest struct{ Version string }
+	b, err := os.ReadFile(filepath.Join(root, Dir, "manifest.yml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(b, &manifest))
+	assert.Equal(t, release.Version, manifest.Version, "run `go tool mage update`")
+	var changelog []struct{ Version string }
+	b, err = os.ReadFile(filepath.Join(root, Dir, "changelog.yml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(b, &changelog))
+	require.NotEmpty(t, changelog)
+	assert.Equal(t, release.Version, changelog[0].Version, "changelog.yml's first entry is the current version")
 }
 
 // TestPackageIsValid runs Elastic's package-spec validator on the package.

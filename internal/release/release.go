@@ -23,12 +23,18 @@ var Env = []string{"CGO_ENABLED=0"}
 // Args are go build's flags: paths of the build machine stay out of the
 // binary and of its stack traces, and the symbol table and DWARF (which
 // stack traces do not need) are dropped.
-var Args = []string{"-trimpath", "-ldflags=-s -w"}
+var Args = []string{"-trimpath"}
+
+// ldflags are the linker flags besides the version stamp: no symbol table and
+// no DWARF.
+const ldflags = "-s -w"
 
 // Command returns the go build command that builds the package pkg ("." for
-// the custom Filebeat) of the module in root into output.
+// the custom Filebeat) of the module in root into output, stamped with the
+// commit checked out in root.
 func Command(root, output, pkg string) *exec.Cmd {
 	args := append([]string{"build"}, Args...)
+	args = append(args, "-ldflags="+ldflags+" "+StampOf(root).LDFlags())
 	cmd := exec.Command("go", append(args, "-o", output, pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), Env...)

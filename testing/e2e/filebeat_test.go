@@ -22,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoombeat/zoombeat/internal/release"
 )
 
@@ -278,4 +281,15 @@ func TestBinaryIsStatic(t *testing.T) {
 	if s := f.Section(".dynsym"); s != nil {
 		t.Errorf("the binary exports %d bytes of dynamic symbols (.dynsym)", s.Size)
 	}
+}
+
+// TestVersion: `filebeat version` prints zoombeat's version (the one set in
+// internal/release) and the commit it was built from, then the Filebeat and
+// libbeat it is built on.
+func TestVersion(t *testing.T) {
+	out, err := exec.Command(binary, "version").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	stamp := release.StampOf(repoRoot())
+	require.NotEqual(t, "unknown", stamp.Commit, "the tests run in a git checkout")
+	assert.Regexp(t, `^zoombeat version `+regexp.QuoteMeta(release.Version)+` \(linux/amd64\) \[`+stamp.Commit+` built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\], filebeat 9\.3\.0, libbeat 9\.3\.0\n$`, string(out))
 }

@@ -33,6 +33,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/managed"
+	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/packages"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -425,5 +426,5 @@ func TestComponentArchive(t *testing.T) {
 	assert.Equal(t, managed.Spec, spec)
 	out, err := exec.Command(filepath.Join(unpacked, "zoombeat"), "version").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	assert.Contains(t, string(out), "filebeat version 9.3.0")
+	assert.Contains(t, string(out), "zoombeat version "+release.Version)
 }
