@@ -15,6 +15,7 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/zoombeat/zoombeat/internal/beatmeta"
 	"github.com/zoombeat/zoombeat/internal/managed"
 	"github.com/zoombeat/zoombeat/internal/notice"
 	"github.com/zoombeat/zoombeat/internal/release"
@@ -151,19 +152,21 @@ func Notice() error {
 	return notice.Write(".")
 }
 
-// Update regenerates fields.yml (from module/zoom/_meta/fields.yml and the
-// filesets' _meta/fields.yml), modules.d/zoom.yml.disabled (from
+// Update regenerates include/fields.go (from _meta/fields.common.yml),
+// fields.yml (from that, module/zoom/_meta/fields.yml and the filesets'
+// _meta/fields.yml), filebeat.yml and filebeat.reference.yml (from
+// _meta/config), modules.d/zoom.yml.disabled (from
 // module/zoom/_meta/config.yml) and the generated parts of the integration
 // package (packages/zoombeat: fields, sample events). A test fails when
 // they are stale.
 func Update() error {
-	if err := os.WriteFile("fields.yml", zoommodule.FieldsYAML(), 0o644); err != nil {
-		return err
-	}
 	if err := os.MkdirAll("modules.d", 0o755); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
+		return err
+	}
+	if err := beatmeta.Write("."); err != nil {
 		return err
 	}
 	return packages.Write(".")

@@ -140,3 +140,24 @@ func names(keys keySet) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Paths lists the dotted paths of every key the struct v points to declares,
+// following its nested blocks down to their values, sorted. A path named in
+// leaves counts as one key (a TLS block, whose options libbeat documents).
+func Paths(v any, leaves ...string) []string {
+	var out []string
+	var walk func(prefix string, keys keySet)
+	walk = func(prefix string, keys keySet) {
+		for k, sub := range keys {
+			p := prefix + k
+			if sub == nil || slices.Contains(leaves, p) {
+				out = append(out, p)
+				continue
+			}
+			walk(p+".", sub)
+		}
+	}
+	walk("", keysOf(reflect.TypeOf(v)))
+	slices.Sort(out)
+	return out
+}

@@ -81,3 +81,23 @@ ssl: {enabled: true}
 	assert.Equal(t, "unknown option privacy.fileds (known here: enabled, fields)", err.Error())
 	assert.NoError(t, KnownIn(&settings{}, "ssl")(c))
 }
+
+func TestPaths(t *testing.T) {
+	type tls struct {
+		Enabled bool   `config:"enabled"`
+		Key     string `config:"key"`
+	}
+	var v struct {
+		Name   string `config:"name"`
+		Nested struct {
+			Depth int `config:"depth"`
+			Inner struct {
+				On bool `config:"on"`
+			} `config:"inner"`
+		} `config:"nested"`
+		TLS    *tls `config:"ssl"`
+		hidden int
+	}
+	assert.Equal(t, []string{"name", "nested.depth", "nested.inner.on", "ssl"}, Paths(&v, "ssl"))
+	assert.Equal(t, []string{"name", "nested.depth", "nested.inner.on", "ssl.enabled", "ssl.key"}, Paths(&v))
+}
