@@ -15,8 +15,9 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/zoombeat/zoombeat/internal/artifacts"
 	"github.com/zoombeat/zoombeat/internal/beatmeta"
-	"github.com/zoombeat/zoombeat/internal/managed"
+	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/internal/notice"
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
@@ -110,25 +111,73 @@ func Fmt() error {
 // components/ directory; a tar.gz, a zip for Windows.
 func Component() error {
 	for _, p := range release.Platforms {
-		dir := filepath.Join("build", "component", p.OS+"-"+p.Arch)
-		bin := filepath.Join(dir, managed.ComponentName)
-		cmd := release.Command(".", bin, ".")
-		cmd.Env = append(os.Environ(), p.Env()...)
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building for %s/%s: %w", p.OS, p.Arch, err)
+		bin, err := buildFor(p)
+		if err != nil {
+			return err
 		}
-		ext := ".tar.gz"
-		if p.OS == "windows" {
-			ext = ".zip"
-		}
-		out := filepath.Join("build", fmt.Sprintf("%s-component-%s-%s%s", managed.ComponentName, p.OS, p.Arch, ext))
-		if err := managed.WriteComponent(out, bin, p.OS); err != nil {
+		out, err := artifacts.Component(".", bin, p, "build")
+		if err != nil {
 			return err
 		}
 		fmt.Println(out)
 	}
 	return nil
+}
+
+// Package builds every release artifact into build/, for every platform
+// (internal/release.Platforms), each with a SHA-512 file beside it: the
+// archive (tar.gz; zip for Windows) that unpacks into a working zoombeat
+// directory, for Linux the deb and rpm packages, the Elastic Agent component
+// archive, and the integration package zip.
+func Package() error {
+	var outs []string
+	for _, p := range release.Platforms {
+		bin, err := buildFor(p)
+		if err != nil {
+			return err
+		}
+		archive, err := artifacts.Archive(".", bin, p, "build")
+		if err != nil {
+			return err
+		}
+		component, err := artifacts.Component(".", bin, p, "build")
+		if err != nil {
+			return err
+		}
+		outs = append(outs, archive, component)
+		if p.OS == "linux" {
+			pkgs, err := artifacts.LinuxPackages(".", bin, p, "build")
+			if err != nil {
+				return err
+			}
+			outs = append(outs, pkgs...)
+		}
+	}
+	integration, err := packages.WriteZip(".", "build")
+	if err != nil {
+		return err
+	}
+	for _, out := range append(outs, integration) {
+		sum, err := artifacts.WriteChecksum(out)
+		if err != nil {
+			return err
+		}
+		fmt.Println(out)
+		fmt.Println(sum)
+	}
+	return nil
+}
+
+// buildFor builds the release binary for p into build/bin/<os>-<arch>/.
+func buildFor(p release.Platform) (string, error) {
+	bin := filepath.Join("build", "bin", p.OS+"-"+p.Arch, artifacts.BinaryName(p))
+	cmd := release.Command(".", bin, ".")
+	cmd.Env = append(cmd.Env, p.Env()...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building for %s/%s: %w", p.OS, p.Arch, err)
+	}
+	return bin, nil
 }
 
 // IntegrationPackage writes build/zoombeat-<version>.zip, the integration
@@ -166,8 +215,8 @@ func Update() error {
 	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
 		return err
 	}
-	if err := beatmeta.Write("."); err != nil {
+	if err := generated.Write(".", beatmeta.Files); err != nil {
 		return err
 	}
-	return packages.Write(".")
+	return generated.Write(".", packages.Files)
 }

@@ -27,7 +27,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/zoombeat/zoombeat/include"
-	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
@@ -180,24 +179,6 @@ func sampleEvent(path, dataStream string) ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
-}
-
-// Stale lists the generated files that differ from what Files makes.
-func Stale(root string) ([]string, error) {
-	files, err := Files(root)
-	if err != nil {
-		return nil, err
-	}
-	return generated.Stale(root, files), nil
-}
-
-// Write writes every generated file.
-func Write(root string) error {
-	files, err := Files(root)
-	if err != nil {
-		return err
-	}
-	return generated.Write(root, files)
 }
 
 func init() {

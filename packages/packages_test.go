@@ -20,13 +20,14 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/internal/release"
 )
 
 const root = ".."
 
 func TestGeneratedFilesAreCurrent(t *testing.T) {
-	stale, err := Stale(root)
+	stale, err := generated.Stale(root, Files)
 	require.NoError(t, err)
 	assert.Empty(t, stale, "run `go tool mage update`")
 }

@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/zoombeat/zoombeat/internal/generated"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
@@ -86,22 +85,4 @@ func init() {
 }
 `)
 	return b.Bytes()
-}
-
-// Stale lists the generated files that differ from what Files makes.
-func Stale(root string) ([]string, error) {
-	files, err := Files(root)
-	if err != nil {
-		return nil, err
-	}
-	return generated.Stale(root, files), nil
-}
-
-// Write writes every generated file.
-func Write(root string) error {
-	files, err := Files(root)
-	if err != nil {
-		return err
-	}
-	return generated.Write(root, files)
 }

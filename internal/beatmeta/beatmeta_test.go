@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/zoombeat/zoombeat/internal/generated"
 )
 
 const root = "../.."
@@ -19,7 +21,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 	files, err := Files(root)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"include/fields.go", "fields.yml", "filebeat.yml", "filebeat.reference.yml"}, keys(files))
-	stale, err := Stale(root)
+	stale, err := generated.Stale(root, Files)
 	require.NoError(t, err)
 	assert.Empty(t, stale, "run `go tool mage update`")
 }

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package generated writes, and finds stale, the files that `go tool mage
-// update` generates from the repository's sources, given as contents by
-// path relative to the repository root.
+// update` generates from the repository's sources. A generator is a
+// function that returns their contents by path relative to the repository
+// root.
 package generated
 
 import (
@@ -13,9 +14,16 @@ import (
 	"slices"
 )
 
-// Stale lists the paths of files whose content on disk under root differs
-// from files (or that are missing), sorted.
-func Stale(root string, files map[string][]byte) []string {
+// Generator makes the generated files of a repository rooted at root.
+type Generator func(root string) (map[string][]byte, error)
+
+// Stale lists the paths of the files gen makes whose content on disk differs
+// (or that are missing), sorted.
+func Stale(root string, gen Generator) ([]string, error) {
+	files, err := gen(root)
+	if err != nil {
+		return nil, err
+	}
 	var stale []string
 	for p, want := range files {
 		got, err := os.ReadFile(filepath.Join(root, p))
@@ -24,11 +32,15 @@ func Stale(root string, files map[string][]byte) []string {
 		}
 	}
 	slices.Sort(stale)
-	return stale
+	return stale, nil
 }
 
-// Write writes files under root.
-func Write(root string, files map[string][]byte) error {
+// Write writes the files gen makes under root.
+func Write(root string, gen Generator) error {
+	files, err := gen(root)
+	if err != nil {
+		return err
+	}
 	for p, b := range files {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755); err != nil {
 			return err

@@ -127,13 +127,21 @@ func startUntil(t *testing.T, home string, env []string, ready *regexp.Regexp, a
 // Elastic Agent writes its connection info there.
 func startWithStdin(t *testing.T, home string, env []string, ready *regexp.Regexp, stdin []byte, args ...string) (*filebeat, string) {
 	t.Helper()
-	fb := &filebeat{t: t, home: home, done: make(chan struct{})}
-	fb.cmd = exec.Command(binary, append([]string{"-e", "-c", filepath.Join(home, "filebeat.yml")}, args...)...)
+	cmd := exec.Command(binary, append([]string{"-e", "-c", filepath.Join(home, "filebeat.yml")}, args...)...)
 	if stdin != nil {
-		fb.cmd.Stdin = bytes.NewReader(stdin)
+		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	fb.cmd.Dir = home
-	fb.cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), env...)
+	return startCommand(t, home, cmd, ready)
+}
+
+// startCommand starts cmd, a filebeat command whose data directory is
+// home/data, and waits for a log line matching ready; it returns the process
+// and the line's first submatch.
+func startCommand(t *testing.T, home string, cmd *exec.Cmd, ready *regexp.Regexp) (*filebeat, string) {
+	t.Helper()
+	fb := &filebeat{t: t, home: home, done: make(chan struct{}), cmd: cmd}
 	stderr, err := fb.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -4,16 +4,12 @@
 package e2e
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -32,8 +28,6 @@ import (
 	"github.com/elastic/elastic-agent-libs/testing/certutil"
 
 	"github.com/zoombeat/zoombeat/input/webhook"
-	"github.com/zoombeat/zoombeat/internal/managed"
-	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/packages"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -390,41 +384,4 @@ func TestManagedStartedAsTheAgentStartsIt(t *testing.T) {
 	assert.Equal(t, 200, resp.Status, "%s", resp.Body)
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
-}
-
-// The component archive holds what the Agent loads: the binary named
-// zoombeat, owner-writable only, that runs, and its spec.
-func TestComponentArchive(t *testing.T) {
-	dir := t.TempDir()
-	archive := filepath.Join(dir, "zoombeat-component-linux-amd64.tar.gz")
-	require.NoError(t, managed.WriteComponent(archive, binary, "linux"))
-	f, err := os.Open(archive)
-	require.NoError(t, err)
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	tr := tar.NewReader(gz)
-	unpacked := filepath.Join(dir, "components")
-	require.NoError(t, os.MkdirAll(unpacked, 0o755))
-	modes := map[string]os.FileMode{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		modes[h.Name] = os.FileMode(h.Mode)
-		out, err := os.OpenFile(filepath.Join(unpacked, h.Name), os.O_CREATE|os.O_WRONLY, os.FileMode(h.Mode))
-		require.NoError(t, err)
-		_, err = io.Copy(out, tr)
-		require.NoError(t, err)
-		require.NoError(t, out.Close())
-	}
-	assert.Equal(t, map[string]os.FileMode{"zoombeat": 0o755, "zoombeat.spec.yml": 0o644}, modes)
-	spec, err := os.ReadFile(filepath.Join(unpacked, "zoombeat.spec.yml"))
-	require.NoError(t, err)
-	assert.Equal(t, managed.Spec, spec)
-	out, err := exec.Command(filepath.Join(unpacked, "zoombeat"), "version").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	assert.Contains(t, string(out), "zoombeat version "+release.Version)
 }
