@@ -22,7 +22,7 @@ var configs = []string{"filebeat.yml", "filebeat.reference.yml"}
 
 // configFiles renders the configuration files.
 func configFiles(root string) (map[string][]byte, error) {
-	module, err := os.ReadFile(filepath.Join(root, "module", "zoom", "_meta", "config.yml"))
+	module, err := os.ReadFile(filepath.Join(root, "module", "zoom", "_meta", "config.reference.yml"))
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v2"
+	yaml3 "gopkg.in/yaml.v3"
 
-	"github.com/elastic/beats/v7/filebeat/fileset"
 	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/testing/reference"
 )
 
 // filesets and the input check of each.
@@ -29,65 +30,60 @@ var filesets = map[string]func(*conf.C) error{
 	"activities":    reports.CheckConfig,
 }
 
-// manifestVars returns a fileset's vars with their defaults, as Filebeat
-// passes them to the input template.
-func manifestVars(t *testing.T, fs string) map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fs, "manifest.yml"))
-	require.NoError(t, err)
-	var m struct {
-		Var []struct {
-			Name    string `yaml:"name"`
-			Default any    `yaml:"default"`
-		} `yaml:"var"`
-		Input          string `yaml:"input"`
-		IngestPipeline string `yaml:"ingest_pipeline"`
-	}
-	require.NoError(t, yaml.Unmarshal(b, &m))
-	assert.Equal(t, "config/"+fs+".yml", m.Input)
-	_, err = os.Stat(filepath.Join(fs, m.IngestPipeline))
-	assert.NoError(t, err, "the ingest pipeline of %s", fs)
-	vars := map[string]any{"builtin": map[string]any{"prefix": "filebeat", "module": "zoom", "fileset": fs, "beatVersion": "9.3.0"}}
-	for _, v := range m.Var {
-		vars[v.Name] = toJSONish(v.Default)
-	}
-	return vars
-}
-
-// toJSONish turns yaml.v2's map[interface{}]interface{} into what Filebeat's
-// own config unpacking yields.
-func toJSONish(v any) any {
-	switch t := v.(type) {
-	case map[any]any:
-		out := map[string]any{}
-		for k, e := range t {
-			out[k.(string)] = toJSONish(e)
-		}
-		return out
-	case []any:
-		for i, e := range t {
-			t[i] = toJSONish(e)
-		}
-	}
-	return v
-}
-
 // renderInput renders the fileset's input template with vars and checks the
 // result with the real input's configuration checks, as Filebeat does when
 // it loads the fileset.
 func renderInput(t *testing.T, fs string, vars map[string]any) (*conf.C, error) {
 	t.Helper()
-	tmpl, err := os.ReadFile(filepath.Join(fs, "config", fs+".yml"))
-	require.NoError(t, err)
-	out, err := fileset.ApplyTemplate(vars, string(tmpl), false)
-	require.NoError(t, err)
-	cfg, err := conf.NewConfigWithYAML([]byte(out), "webhook.yml")
-	require.NoError(t, err, "rendered config is not YAML:\n%s", out)
+	cfg := reference.RenderFileset(t, fs, vars)
 	return cfg, filesets[fs](cfg)
 }
 
+// _meta/config.reference.yml (the module's part of filebeat.reference.yml)
+// sets every var of every fileset, each at its manifest's default where it
+// has one, and those settings make a valid input.
+func TestReferenceConfigListsEveryVar(t *testing.T) {
+	for _, env := range []string{"ZOOM_SECRET_TOKEN", "ZOOM_CUSTOM_HEADER_VALUE", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"} {
+		t.Setenv(env, "reference-example-value")
+	}
+	b, err := os.ReadFile(filepath.Join("_meta", "config.reference.yml"))
+	require.NoError(t, err)
+	var modules []map[string]any
+	require.NoError(t, yaml3.Unmarshal(b, &modules))
+	require.Len(t, modules, 1)
+	for fs := range filesets {
+		t.Run(fs, func(t *testing.T) {
+			block, _ := modules[0][fs].(map[string]any)
+			require.NotNil(t, block, "the reference configures the %s fileset", fs)
+			vars := reference.FilesetVars(t, fs)
+			for name, def := range vars {
+				if name == "builtin" {
+					continue
+				}
+				got, ok := block["var."+name]
+				if !assert.True(t, ok, "var.%s is in the reference", name) {
+					continue
+				}
+				if def != nil && def != "" {
+					assert.Equal(t, def, got, "var.%s shows its default", name)
+				}
+				vars[name] = got
+			}
+			for key := range block {
+				name, isVar := strings.CutPrefix(key, "var.")
+				assert.True(t, key == "enabled" || (isVar && vars[name] != nil), "%s is a var of the fileset", key)
+			}
+			if fs == "webhook" {
+				vars["ssl"] = nil // its example names certificate files that do not exist here
+			}
+			_, err := renderInput(t, fs, vars)
+			assert.NoError(t, err)
+		})
+	}
+}
+
 func TestInputTemplateWithDefaults(t *testing.T) {
-	vars := manifestVars(t, "webhook")
+	vars := reference.FilesetVars(t, "webhook")
 	_, err := renderInput(t, "webhook", vars)
 	require.Error(t, err, "the default secret_token is empty")
 	assert.Contains(t, err.Error(), "secret_token is required")
@@ -110,7 +106,7 @@ func TestInputTemplateWithDefaults(t *testing.T) {
 }
 
 func TestInputTemplateWithEveryVar(t *testing.T) {
-	vars := manifestVars(t, "webhook")
+	vars := reference.FilesetVars(t, "webhook")
 	dir := t.TempDir()
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
 	vars["listen_address"] = "0.0.0.0"
@@ -180,7 +176,7 @@ func TestDocsSampleIsCurrent(t *testing.T) {
 
 	// Every var of every fileset is documented.
 	for fs := range filesets {
-		for name := range manifestVars(t, fs) {
+		for name := range reference.FilesetVars(t, fs) {
 			if name != "builtin" {
 				assert.True(t, strings.Contains(string(docs), "`"+name+"`"), "docs.md does not document var %s of %s", name, fs)
 			}
@@ -191,7 +187,7 @@ func TestDocsSampleIsCurrent(t *testing.T) {
 func TestReportTemplates(t *testing.T) {
 	for _, fs := range []string{"operationlogs", "activities"} {
 		t.Run(fs, func(t *testing.T) {
-			vars := manifestVars(t, fs)
+			vars := reference.FilesetVars(t, fs)
 			_, err := renderInput(t, fs, vars)
 			require.Error(t, err, "credentials are required")
 			assert.Contains(t, err.Error(), "account_id is required")

@@ -13,5 +13,5 @@ import (
 // each with its real default, in a valid example.
 func TestReferenceListsEveryOption(t *testing.T) {
 	def := defaultConfig()
-	reference.Check(t, reference.Block(t, "zoom_detections:"), &def, nil)
+	reference.Check(t, reference.Block(t, "zoom_detections:"), &def, reference.Options{})
 }

@@ -14,5 +14,5 @@ import (
 func TestReferenceListsEveryOption(t *testing.T) {
 	t.Setenv("ZOOM_PSEUDONYM_KEY", "reference-example-value")
 	def := defaultConfig()
-	reference.Check(t, reference.Block(t, "zoom:"), &def, nil)
+	reference.Check(t, reference.Block(t, "zoom:"), &def, reference.Options{})
 }

@@ -1,9 +1,10 @@
 // Copyright 2026 The zoombeat Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package reference reads the commented-out examples of filebeat.reference.yml
-// for tests that hold the reference to the code: every option of an input or
-// a processor is listed, none is misspelt, and each shows its real default.
+// Package reference reads the commented-out examples of filebeat.reference.yml,
+// and renders the zoom module's filesets with their defaults, for tests that
+// hold both to the code: every option of an input or a processor is listed,
+// none is misspelt, and each shows its real default.
 package reference
 
 import (
@@ -19,15 +20,57 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/elastic/beats/v7/filebeat/fileset"
+	"github.com/elastic/beats/v7/libbeat/version"
 	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 )
 
+// root is the repository root of this checkout.
+func root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
 // Path is filebeat.reference.yml in this checkout.
 func Path() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "filebeat.reference.yml")
+	return filepath.Join(root(), "filebeat.reference.yml")
+}
+
+// FilesetVars returns the vars of the zoom module's fileset fs with the
+// defaults of its manifest, as Filebeat passes them to the input template.
+func FilesetVars(t *testing.T, fs string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root(), "module", "zoom", fs, "manifest.yml"))
+	require.NoError(t, err)
+	var m struct {
+		Var []struct {
+			Name    string `yaml:"name"`
+			Default any    `yaml:"default"`
+		} `yaml:"var"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &m))
+	vars := map[string]any{"builtin": map[string]any{"prefix": "filebeat", "module": "zoom", "fileset": fs, "beatVersion": version.GetDefaultVersion()}}
+	for _, v := range m.Var {
+		vars[v.Name] = v.Default
+	}
+	return vars
+}
+
+// RenderFileset renders the input template of the zoom module's fileset fs
+// with vars, as Filebeat does when it loads the fileset.
+func RenderFileset(t *testing.T, fs string, vars map[string]any) *conf.C {
+	t.Helper()
+	tmpl, err := os.ReadFile(filepath.Join(root(), "module", "zoom", fs, "config", fs+".yml"))
+	require.NoError(t, err)
+	out, err := fileset.ApplyTemplate(vars, string(tmpl), false)
+	require.NoError(t, err)
+	cfg, err := conf.NewConfigWithYAML([]byte(out), fs+".yml")
+	require.NoError(t, err, "rendered config is not YAML:\n%s", out)
+	return cfg
 }
 
 // Block returns the commented-out list item of filebeat.reference.yml that begins with
@@ -66,18 +109,27 @@ func Block(t *testing.T, head string) *conf.C {
 	return list[0]
 }
 
+// Options say how Check reads an example.
+type Options struct {
+	Leaves   []string // paths that count as one key (a TLS block, whose options libbeat documents)
+	Ignore   []string // keys that belong to Filebeat, not to the settings (type, id, processors...)
+	Optional []string // keys the example may leave out (set only when given a value)
+}
+
 // Check holds block, the example of one input or processor, to defaults,
 // the settings struct with its defaults: every key the struct declares is in
-// the example (a path in leaves counts as one key), no key of the example is
-// unknown, the example is valid, and it shows each set default as it is.
-// ignore names keys of the block that belong to Filebeat (type, id).
-func Check(t *testing.T, block *conf.C, defaults any, leaves []string, ignore ...string) {
+// the example, no key of the example is unknown, the example is valid, and
+// it shows each set default as it is.
+func Check(t *testing.T, block *conf.C, defaults any, o Options) {
 	t.Helper()
-	for _, k := range ignore {
+	for _, k := range o.Ignore {
 		_, _ = block.Remove(k, -1)
 	}
 	assert.NoError(t, configkeys.Known(defaults)(block), "the example has only known options")
-	for _, p := range configkeys.Paths(defaults, leaves...) {
+	for _, p := range configkeys.Paths(defaults, o.Leaves...) {
+		if slices.Contains(o.Optional, p) {
+			continue
+		}
 		ok, err := block.Has(p, -1)
 		assert.True(t, ok && err == nil, "the example lists %s", p)
 	}
