@@ -6,6 +6,7 @@ package webhook
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -67,6 +68,12 @@ type config struct {
 	KeepNull bool `config:"keep_null"`
 }
 
+// DevelopmentSecret is the Secret Token that the shipped filebeat.yml falls
+// back to while ZOOM_SECRET_TOKEN is unset, so that the README's first
+// command runs as it is. It is published, so anyone could sign with it: the
+// input refuses it unless it listens on a loopback address only.
+const DevelopmentSecret = "zoombeat-development-secret"
+
 func defaultConfig() config {
 	c := config{
 		ListenAddress:    "localhost",
@@ -101,6 +108,9 @@ func (c *config) Validate() error {
 	}
 	if c.SecretToken == "" && !c.AllowUnsigned {
 		errs = append(errs, errors.New("secret_token is required (the Zoom app's Secret Token, e.g. ${ZOOM_SECRET_TOKEN} from the keystore); set allow_unsigned: true only for testing"))
+	}
+	if c.SecretToken == DevelopmentSecret && !loopback(c.ListenAddress) {
+		errs = append(errs, fmt.Errorf("secret_token is zoombeat's published development secret, accepted only on a loopback listen_address (not %q): set the Zoom app's Secret Token (ZOOM_SECRET_TOKEN, in the keystore or the environment)", c.ListenAddress))
 	}
 	if c.Signature.MaxAge <= 0 {
 		errs = append(errs, fmt.Errorf("signature.max_age must be positive, got %v", c.Signature.MaxAge))
@@ -148,6 +158,16 @@ func (c *config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// loopback reports whether the listen address reaches this host only:
+// localhost or a loopback IP.
+func loopback(address string) bool {
+	if strings.EqualFold(address, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(address)
+	return ip != nil && ip.IsLoopback()
 }
 
 // validHeaderName reports whether s is an RFC 9110 token, the syntax of a

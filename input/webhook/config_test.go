@@ -104,6 +104,21 @@ func TestConfigAllowUnsigned(t *testing.T) {
 	assert.Empty(t, cfg.SecretToken)
 }
 
+// The published development secret works on a loopback listener only, so
+// that the shipped filebeat.yml cannot be exposed with it.
+func TestDevelopmentSecretOnlyOnLoopback(t *testing.T) {
+	for _, address := range []string{"localhost", "127.0.0.1", "::1", "LocalHost"} {
+		_, err := unpack(t, map[string]any{"secret_token": DevelopmentSecret, "listen_address": address})
+		assert.NoError(t, err, address)
+	}
+	for _, address := range []string{"0.0.0.0", "::", "10.1.2.3", "zoom.example.com"} {
+		_, err := unpack(t, map[string]any{"secret_token": DevelopmentSecret, "listen_address": address})
+		assert.ErrorContains(t, err, "secret_token is zoombeat's published development secret, accepted only on a loopback listen_address", address)
+		_, err = unpack(t, map[string]any{"secret_token": "the-app-secret", "listen_address": address})
+		assert.NoError(t, err, address)
+	}
+}
+
 func TestConfigureRejectsBadConfig(t *testing.T) {
 	_, err := configure(conf.MustNewConfigFrom(map[string]any{"listen_port": "http"}), nil)
 	require.Error(t, err)

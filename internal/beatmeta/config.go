@@ -12,6 +12,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/version"
 
+	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/release"
 )
 
@@ -33,9 +34,10 @@ func configFiles(root string) (map[string][]byte, error) {
 		return nil, err
 	}
 	data := map[string]string{
-		"Version":         release.Version,
-		"FilebeatVersion": version.GetDefaultVersion(),
-		"ModuleConfig":    string(module),
+		"Version":           release.Version,
+		"FilebeatVersion":   version.GetDefaultVersion(),
+		"ModuleConfig":      string(module),
+		"DevelopmentSecret": webhook.DevelopmentSecret,
 	}
 	out := map[string][]byte{}
 	for _, name := range configs {

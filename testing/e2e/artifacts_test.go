@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/artifacts"
 	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
@@ -25,10 +26,6 @@ import (
 // The suite builds and checks the linux/amd64 artifacts from the binary it
 // built; `go tool mage package` builds every platform's.
 var linuxAMD64 = release.Platform{OS: "linux", Arch: "amd64"}
-
-// developmentSecret is the Secret Token the shipped filebeat.yml falls back
-// to while ZOOM_SECRET_TOKEN is unset.
-const developmentSecret = "zoombeat-development-secret"
 
 // runIn runs a command in dir and returns its combined output, failing the
 // test when it fails.
@@ -59,7 +56,7 @@ func runsAndDelivers(t *testing.T, dataHome string, cmd *exec.Cmd) {
 	t.Helper()
 	cmd.Env = withoutEnv(os.Environ(), "ZOOM_SECRET_TOKEN")
 	fb, url := startCommand(t, dataHome, cmd, listening)
-	resp, err := (&zoomsim.Sender{URL: url, Secret: developmentSecret}).Send(context.Background(), sample(t))
+	resp, err := (&zoomsim.Sender{URL: url, Secret: webhook.DevelopmentSecret}).Send(context.Background(), sample(t))
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.Status, "%s", resp.Body)
 	code, _ := fb.stop()
