@@ -211,6 +211,7 @@ func appendNew(list []string, v string) []string {
 
 // tactics and techniques name the MITRE ATT&CK tags the rules use.
 var tactics = map[string]struct{ id, name string }{
+	"reconnaissance":       {"TA0043", "Reconnaissance"},
 	"initial-access":       {"TA0001", "Initial Access"},
 	"persistence":          {"TA0003", "Persistence"},
 	"privilege-escalation": {"TA0004", "Privilege Escalation"},
@@ -228,6 +229,8 @@ var techniques = map[string]string{
 	"T1531": "Account Access Removal",
 	"T1556": "Modify Authentication Process",
 	"T1562": "Impair Defenses",
+
+	"T1593.001": "Search Open Websites/Domains: Social Media",
 }
 
 // windowCounter counts events per key within a sliding timeframe, for the

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	zoomrules "github.com/zoombeat/zoombeat/rules"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/processors"
@@ -80,7 +83,9 @@ func edit(ev *beat.Event, changes map[string]any) *beat.Event {
 func TestEveryRuleHasItsFields(t *testing.T) {
 	rules, err := LoadRules()
 	require.NoError(t, err)
-	require.Len(t, rules, 7)
+	files, err := fs.Glob(zoomrules.FS, "*.yml")
+	require.NoError(t, err)
+	require.Len(t, rules, len(files), "every rule file is a rule")
 	for _, r := range rules {
 		assert.NotEmpty(t, r.Description, r.Title)
 		assert.NotEmpty(t, r.References, r.Title)
@@ -130,6 +135,9 @@ func TestRules(t *testing.T) {
 		{"Zoom account security setting turned off",
 			golden(t, "reports/operationlogs/account-settings-json"),
 			edit(golden(t, "reports/operationlogs/account-settings-json"), map[string]any{"zoom.operation.detail_json.security.sign_in_with_two_factor_auth": true})},
+		{"Zoom meeting link posted publicly",
+			golden(t, "webhook/meeting/meeting.risk_alert"),
+			golden(t, "webhook/meeting/meeting.updated")},
 		{"New Zoom Marketplace or OAuth app added",
 			golden(t, "reports/operationlogs/marketplace-add"),
 			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},

@@ -109,6 +109,17 @@ func (m *mapping) ecs(name, family string) {
 		}
 
 	case "meeting", "webinar":
+		if action == "risk_alert" {
+			// Zoom found the meeting's link in a public post: the post is
+			// the URL of the alert, and the host the user it concerns.
+			m.setURL(m.str("zoom.meeting.armn_details.social_link"))
+			if actor.empty() {
+				actor = person{id: m.str("zoom.meeting.host_id"), email: m.str("zoom.meeting.host_email")}
+			}
+			if t, ok := m.time("zoom.meeting.armn_details.post_time"); ok {
+				m.set("event.start", t)
+			}
+		}
 		m.setURL(m.str("zoom." + family + ".join_url"))
 		m.addRelated(related, m.str("zoom."+family+".host_id"), m.str("zoom."+family+".host_email"))
 		if p := m.participant(); !p.empty() {
@@ -126,7 +137,7 @@ func (m *mapping) ecs(name, family string) {
 			if u := m.str("zoom.participant.sharing_details.file_link"); u != "" {
 				m.setURL(u)
 			}
-		} else {
+		} else if action != "risk_alert" {
 			m.sessionTimes("zoom." + family)
 		}
 		if r := m.registrant(); !r.empty() {

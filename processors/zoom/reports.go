@@ -4,6 +4,7 @@
 package zoom
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -107,16 +108,18 @@ func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, t
 			dataset = s
 		}
 	}
-	m.set("event.kind", "event")
 	m.set("event.module", "zoom")
 	m.set("event.dataset", dataset)
 	m.set("event.action", action)
 	m.set("event.created", created)
+	kind := "event"
 	if c, ok := tax.Lookup(key); ok {
 		m.set("event.category", c.Category)
 		m.set("event.type", c.Type)
 		m.set("event.outcome", c.Outcome)
+		kind = cmp.Or(c.Kind, kind)
 	}
+	m.set("event.kind", kind)
 	m.set("observer.vendor", "Zoom")
 	m.set("ecs.version", ECSVersion)
 }

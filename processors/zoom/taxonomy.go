@@ -25,6 +25,9 @@ type Category struct {
 	Category []string `yaml:"category"`
 	Type     []string `yaml:"type"`
 	Outcome  string   `yaml:"outcome"`
+	// Kind is event.kind when it is not "event": "alert" for what Zoom
+	// itself reports as a security finding (meeting.risk_alert).
+	Kind string `yaml:"kind"`
 }
 
 // Taxonomy maps Zoom event names (or "*.suffix" patterns) to ECS categories.
@@ -102,6 +105,9 @@ var ecsTypesByCategory = map[string][]string{
 
 var ecsOutcomes = []string{"success", "failure", "unknown"}
 
+// ecsKinds are the event.kind values a taxonomy entry may set.
+var ecsKinds = []string{"alert", "event", "signal"}
+
 // Validate checks that every type is one ECS expects with every category.
 func (c Category) Validate() error {
 	if len(c.Category) == 0 || len(c.Type) == 0 {
@@ -120,6 +126,9 @@ func (c Category) Validate() error {
 	}
 	if c.Outcome != "" && !slices.Contains(ecsOutcomes, c.Outcome) {
 		return fmt.Errorf("event.outcome %q is not an ECS outcome", c.Outcome)
+	}
+	if c.Kind != "" && !slices.Contains(ecsKinds, c.Kind) {
+		return fmt.Errorf("event.kind %q is not one of %v", c.Kind, ecsKinds)
 	}
 	return nil
 }
