@@ -22,6 +22,7 @@ import (
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 	"github.com/zoombeat/zoombeat/packages"
+	"github.com/zoombeat/zoombeat/processors/detections"
 )
 
 // Default is what a bare `go tool mage` runs.
@@ -215,8 +216,10 @@ func Update() error {
 	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
 		return err
 	}
-	if err := generated.Write(".", beatmeta.Files); err != nil {
-		return err
+	for _, gen := range []generated.Generator{beatmeta.Files, packages.Files, detections.Files} {
+		if err := generated.Write(".", gen); err != nil {
+			return err
+		}
 	}
-	return generated.Write(".", packages.Files)
+	return nil
 }

@@ -76,11 +76,30 @@ var timeframeRE = regexp.MustCompile(`(?m)^  timeframe:\s*(\S+)\s*\n`)
 
 // LoadRules parses every rule of rules/.
 func LoadRules() ([]sigma.Rule, error) {
+	files, err := loadRuleFiles()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sigma.Rule, len(files))
+	for i, f := range files {
+		out[i] = f.rule
+	}
+	return out, nil
+}
+
+// ruleFile is a rule with the name of its file in rules/.
+type ruleFile struct {
+	name string
+	rule sigma.Rule
+}
+
+// loadRuleFiles parses every rule file, in the order of their names.
+func loadRuleFiles() ([]ruleFile, error) {
 	names, err := fs.Glob(rules.FS, "*.yml")
 	if err != nil {
 		return nil, err
 	}
-	var out []sigma.Rule
+	var out []ruleFile
 	for _, n := range names {
 		b, err := rules.FS.ReadFile(n)
 		if err != nil {
@@ -103,7 +122,7 @@ func LoadRules() ([]sigma.Rule, error) {
 		if r.ID == "" || r.Title == "" || r.Level == "" {
 			return nil, fmt.Errorf("rules/%s: a rule needs an id, a title and a level", n)
 		}
-		out = append(out, r)
+		out = append(out, ruleFile{name: n, rule: r})
 	}
 	return out, nil
 }
@@ -224,6 +243,7 @@ var tactics = map[string]struct{ id, name string }{
 var techniques = map[string]string{
 	"T1078": "Valid Accounts",
 	"T1098": "Account Manipulation",
+	"T1485": "Data Destruction",
 	"T1528": "Steal Application Access Token",
 	"T1530": "Data from Cloud Storage",
 	"T1531": "Account Access Removal",

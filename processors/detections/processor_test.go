@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zoombeat/zoombeat/internal/generated"
 	zoomrules "github.com/zoombeat/zoombeat/rules"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -138,6 +139,43 @@ func TestRules(t *testing.T) {
 		{"Zoom meeting link posted publicly",
 			golden(t, "webhook/meeting/meeting.risk_alert"),
 			golden(t, "webhook/meeting/meeting.updated")},
+		// Panther's Zoom rules, on zoombeat's fields: the passcode for new
+		// meetings, and two-factor authentication, turned off.
+		{"Zoom meeting passcode or waiting room requirement disabled",
+			edit(golden(t, "reports/operationlogs/account-settings"), map[string]any{
+				"message": "Security  - Require a passcode when scheduling new meetings: from On to Off"}),
+			edit(golden(t, "reports/operationlogs/account-settings"), map[string]any{
+				"message": "Security  - Require a passcode when scheduling new meetings: from Off to On"})},
+		{"Zoom account security setting turned off",
+			edit(golden(t, "reports/operationlogs/account-settings"), map[string]any{
+				"message": "Security  - Sign in with Two-Factor Authentication: from On to Off"}),
+			edit(golden(t, "reports/operationlogs/account-settings"), map[string]any{
+				"message": "Security  - Sign in with Two-Factor Authentication: from Off to On"})},
+		{"Zoom requirement to secure every meeting with one option turned off",
+			golden(t, "reports/operationlogs/account-secure-one-option-off"),
+			edit(golden(t, "reports/operationlogs/account-secure-one-option-off"), map[string]any{
+				"message": "Security  - Require that all meetings are secured with one security option: from Off to On",
+				"zoom.operation.changes.require_that_all_meetings_are_secured_with_one_security_option": map[string]any{"from": "Off", "to": "On"}})},
+		{"Zoom automatic sign-out turned off",
+			golden(t, "reports/operationlogs/account-auto-signout-off"),
+			golden(t, "reports/operationlogs/account-secure-one-option-off")}, // another security setting
+		{"Zoom user group passcode setting turned off",
+			golden(t, "reports/operationlogs/group-pmi-passcode-off"),
+			edit(golden(t, "reports/operationlogs/group-pmi-passcode-off"), map[string]any{
+				"message": "Edit Group Finance  - Personal Meeting ID (PMI) Passcode: from Off to On"})},
+		{"Zoom sign-in methods changed",
+			golden(t, "reports/operationlogs/signin-methods-google"),
+			golden(t, "reports/operationlogs/signin-password-requirement")},
+		{"Zoom sign-in password requirement weakened",
+			golden(t, "reports/operationlogs/signin-password-requirement"),
+			edit(golden(t, "reports/operationlogs/signin-password-requirement"), map[string]any{
+				"message": "Sign-In Password Requirement  - Include at least 1 number: from Off to On"})},
+		{"Zoom single sign-on configuration changed",
+			golden(t, "reports/operationlogs/sso-update"),
+			golden(t, "reports/operationlogs/account-settings")},
+		{"Zoom user's email address changed by an admin",
+			golden(t, "reports/operationlogs/user-update-email"),
+			golden(t, "reports/operationlogs/user-update-type")},
 		{"New Zoom Marketplace or OAuth app added",
 			golden(t, "reports/operationlogs/marketplace-add"),
 			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},
@@ -194,6 +232,27 @@ func TestSignInFromNewNetwork(t *testing.T) {
 	other := edit(golden(t, "reports/activities/sign-out-windows"), map[string]any{"source.ip": "192.0.2.200"})
 	out, _ := p.Run(other)
 	assert.NotContains(t, ruleNames(out), rule, "sign-outs are not sign-ins")
+}
+
+func TestMassRecordingDeletion(t *testing.T) {
+	const rule = "Zoom mass cloud recording deletion"
+	run := func(n int, spacing time.Duration, sample string) []string {
+		p := mustProcessor(t)
+		var last []string
+		for i := range n {
+			ev := golden(t, sample)
+			ev.Timestamp = ev.Timestamp.Add(time.Duration(i) * spacing)
+			out, err := p.Run(ev)
+			require.NoError(t, err)
+			last = ruleNames(out)
+		}
+		return last
+	}
+	assert.Contains(t, run(6, time.Minute, "webhook/recording/recording.trashed"), rule, "six trashed in six minutes")
+	assert.Contains(t, run(6, time.Minute, "reports/operationlogs/recording-delete"), rule, "six deleted, from the operation logs")
+	assert.NotContains(t, run(5, time.Minute, "webhook/recording/recording.trashed"), rule, "five are not more than five")
+	assert.NotContains(t, run(6, 3*time.Minute, "webhook/recording/recording.trashed"), rule, "six over fifteen minutes")
+	assert.NotContains(t, run(6, time.Minute, "webhook/recording/recording.recovered"), rule, "recovered, not deleted")
 }
 
 func TestMassUserDeletion(t *testing.T) {
@@ -315,4 +374,11 @@ func TestNetworkMemoryBoundsNetworksPerUser(t *testing.T) {
 	assert.Len(t, nets, maxUserNetworks)
 	assert.Equal(t, netip.MustParsePrefix("10.99.0.0/24"), nets[0], "most recent first")
 	assert.True(t, n.signIn("a", netip.MustParsePrefix("10.0.0.0/24")), "the oldest was forgotten")
+}
+
+// rules/README.md is the table of the current rule files.
+func TestRulesREADMEIsCurrent(t *testing.T) {
+	stale, err := generated.Stale(filepath.Join("..", ".."), Files)
+	require.NoError(t, err)
+	assert.Empty(t, stale, "run `go tool mage update`")
 }
