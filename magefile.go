@@ -23,6 +23,7 @@ import (
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 	"github.com/zoombeat/zoombeat/packages"
 	"github.com/zoombeat/zoombeat/processors/detections"
+	zoomprocessor "github.com/zoombeat/zoombeat/processors/zoom"
 )
 
 // Default is what a bare `go tool mage` runs.
@@ -216,7 +217,7 @@ func Update() error {
 	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
 		return err
 	}
-	for _, gen := range []generated.Generator{beatmeta.Files, packages.Files, detections.Files} {
+	for _, gen := range []generated.Generator{beatmeta.Files, packages.Files, detections.Files, zoomprocessor.Files} {
 		if err := generated.Write(".", gen); err != nil {
 			return err
 		}

@@ -197,6 +197,13 @@ func (m *mapping) ecs(name, family string) {
 		if t, ok := m.time("zoom.zoomroom.timestamp"); ok {
 			m.set("event.start", t)
 		}
+
+	default:
+		// A family zoombeat has no fields for: its object is kept in
+		// zoom.unmapped, where most families name its owner alike.
+		if actor.empty() {
+			actor = m.objectOwner()
+		}
 	}
 
 	if !actor.empty() {
@@ -206,6 +213,25 @@ func (m *mapping) ecs(name, family string) {
 		m.setPerson("user.target", target, related)
 	}
 	m.setRelated(related)
+}
+
+// objectOwner is the user an event of an unknown family is about, from
+// the keys by which Zoom's families name the owner, user or host of the
+// event's object.
+func (m *mapping) objectOwner() person {
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if s, ok := m.unmapped["payload.object."+k].(string); ok && s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	return person{
+		id:    get("owner_id", "user_id", "host_id", "creator_id"),
+		email: get("owner_email", "user_email", "host_email", "creator_email", "email"),
+		name:  get("owner_name", "user_name", "creator_name"),
+	}
 }
 
 // setRelated writes related.user, sorted, once for the document.

@@ -20,6 +20,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/zoombeat/zoombeat/internal/generated"
 )
 
 // TestEveryLeafLands checks that no value of any sample payload is lost:
@@ -194,15 +196,26 @@ func TestTaxonomyIsECSLegal(t *testing.T) {
 		"account.settings_updated":   {Category: []string{"configuration"}, Type: []string{"change"}, Outcome: "success"},
 		"meeting.alert":              {Category: []string{"web"}, Type: []string{"error"}},
 		"zoomroom.alert":             {Category: []string{"web"}, Type: []string{"error"}},
+		"meeting.risk_alert":         {Category: []string{"threat"}, Type: []string{"indicator"}, Kind: "alert"},
+		// Events no entry names, by the verb they end with.
+		"whiteboard.created":           {Category: []string{"configuration"}, Type: []string{"creation"}, Outcome: "success"},
+		"team_chat.channel_deleted":    {Category: []string{"configuration"}, Type: []string{"deletion"}, Outcome: "success"},
+		"contact_center.queue_updated": {Category: []string{"configuration"}, Type: []string{"change"}, Outcome: "success"},
 	} {
 		got, ok := tax.Lookup(name)
 		require.True(t, ok, name)
 		assert.Equal(t, want, got, name)
 	}
+	// A verb that says nothing certain leaves the event uncategorized.
+	for _, name := range []string{"whiteboard.shared", "app_deauthorized", "zoom_mail.email_received"} {
+		_, ok := tax.Lookup(name)
+		assert.False(t, ok, name)
+	}
 	// Validate catches what ECS does not allow.
 	assert.Error(t, Category{Category: []string{"authentication"}, Type: []string{"creation"}}.Validate())
 	assert.Error(t, Category{Category: []string{"meetings"}, Type: []string{"info"}}.Validate())
 	assert.Error(t, Category{Category: []string{"session"}, Type: []string{"start"}, Outcome: "ok"}.Validate())
+	assert.Error(t, Category{Category: []string{"threat"}, Type: []string{"indicator"}, Kind: "warning"}.Validate())
 }
 
 func run(t *testing.T, p *processor, body string) mapstr.M {
@@ -235,6 +248,14 @@ func TestUnknownEventIsKept(t *testing.T) {
 	assert.Equal(t, "op@example.com", get(doc, "user.email"))
 	assert.Equal(t, "wb1", get(doc, "zoom.unmapped").(mapstr.M)["payload.object.id"], "an unknown family's object is kept")
 	assert.Nil(t, get(doc, "error.message"))
+	assert.Equal(t, []string{"creation"}, get(doc, "event.type"), "the verb says what happened")
+	assert.Equal(t, time.UnixMilli(1732435200000).UTC(), get(doc, "@timestamp"), "@timestamp from event_ts")
+
+	// Without an operator, the object's owner is the user.
+	doc = run(t, p, `{"event":"docs.file_shared","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":"d1","owner_id":"u-9","owner_email":"owner@example.com"}}}`)
+	assert.Equal(t, "owner@example.com", get(doc, "user.email"))
+	assert.Equal(t, "u-9", get(doc, "user.id"))
+	assert.Nil(t, get(doc, "event.category"), "shared: no verb that makes a category certain")
 }
 
 func TestBadShapesAreReported(t *testing.T) {
@@ -452,4 +473,11 @@ func TestDatasetFollowsTheDataStream(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "zoombeat.webhook", get(out.Fields, "event.dataset"))
 	assert.Equal(t, "zoom.webhook", get(run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"object":{"id":1}}}`), "event.dataset"))
+}
+
+// docs/events.md is the table of events.yml.
+func TestEventsDocIsCurrent(t *testing.T) {
+	stale, err := generated.Stale(filepath.Join("..", ".."), Files)
+	require.NoError(t, err)
+	assert.Empty(t, stale, "run `go tool mage update`")
 }

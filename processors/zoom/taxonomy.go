@@ -62,7 +62,9 @@ func loadTaxonomy(name string, data []byte) (Taxonomy, error) {
 }
 
 // Lookup returns the category of a name "prefix.suffix": the exact entry,
-// else "prefix.*", else "*.suffix".
+// else "prefix.*", else "*.suffix", else "*_verb" for the verb the name ends
+// with (whiteboard.created, team_chat.channel_deleted), which says what
+// happened even of an event that no entry describes.
 func (t Taxonomy) Lookup(name string) (Category, bool) {
 	if c, ok := t[name]; ok {
 		return c, true
@@ -74,7 +76,10 @@ func (t Taxonomy) Lookup(name string) (Category, bool) {
 	if c, ok := t[prefix+".*"]; ok {
 		return c, true
 	}
-	c, ok := t["*."+suffix]
+	if c, ok := t["*."+suffix]; ok {
+		return c, true
+	}
+	c, ok := t["*_"+name[strings.LastIndexAny(name, "._")+1:]]
 	return c, ok
 }
 
