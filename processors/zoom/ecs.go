@@ -76,6 +76,15 @@ func (m *mapping) ecs(name, family string) {
 	action := strings.TrimPrefix(name, family+".")
 
 	switch family {
+	case "account":
+		if action == "created" {
+			// A sub account was created under the master account that
+			// the notification is for; its owner is the target.
+			m.set("zoom.master_account_id", m.str("zoom.account_id"))
+			m.set("zoom.sub_account_id", m.str("zoom.account.id"))
+			target = person{id: m.str("zoom.account.owner_id"), email: m.str("zoom.account.owner_email")}
+		}
+
 	case "user":
 		u := m.userAt("zoom.user")
 		switch action {
@@ -357,10 +366,6 @@ func (m *mapping) phone(action string, actor *person, related map[string]bool) {
 		return person{id: m.str(prefix + ".user_id"), name: m.str(prefix + ".name")}
 	}
 	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
-	if caller.empty() { // voicemail and call-log events flatten the parties
-		caller = person{id: m.str("zoom.phone.caller_user_id"), name: m.str("zoom.phone.caller_name")}
-		callee = person{id: m.str("zoom.phone.callee_user_id"), name: m.str("zoom.phone.callee_name")}
-	}
 	if !caller.empty() {
 		m.setPerson("source.user", caller, related)
 	}

@@ -37,6 +37,25 @@ var payloadRenames = map[string]string{
 	"operation":  "zoom.scope", // zoom.operation holds operation log entries
 }
 
+// phoneParty places the flat caller_* and callee_* keys of voicemail and
+// call-log notifications (caller_number, callee_user_id...) in the
+// zoom.phone.caller and zoom.phone.callee groups that the call events fill,
+// so that a party is in one place whatever the event; nil for another key,
+// or a party key with no field there.
+func phoneParty(tree *fieldTree, key string) *fieldNode {
+	for _, party := range []string{"caller", "callee"} {
+		rest, ok := strings.CutPrefix(key, party+"_")
+		if !ok {
+			continue
+		}
+		if rest == "number" {
+			rest = "phone_number"
+		}
+		return tree.lookup("zoom.phone." + party + "." + rest)
+	}
+	return nil
+}
+
 // mapping turns one Zoom notification into the fields of one document.
 type mapping struct {
 	tree     *fieldTree
@@ -356,6 +375,10 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 				n := base.child(ok)
 				if to, moved := objectRelocations[ok]; moved {
 					n = m.tree.lookup(to)
+				} else if family == "phone" {
+					if party := phoneParty(m.tree, ok); party != nil {
+						n = party
+					}
 				}
 				atKey := at.key(ok)
 				m.place(nil, nil, n, ok, &atKey, ov)

@@ -55,8 +55,6 @@ var defaultPseudonymizedFields = []string{
 	"zoom.phone.user_id",
 	"zoom.phone.*.user_id", "zoom.phone.*.name", "zoom.phone.*.phone_number", "zoom.phone.*.extension_number",
 	"zoom.phone.*.extension_id", "zoom.phone.*.device_id", "zoom.phone.*.device_name",
-	"zoom.phone.caller_number", "zoom.phone.caller_name", "zoom.phone.caller_user_id",
-	"zoom.phone.callee_number", "zoom.phone.callee_name", "zoom.phone.callee_user_id",
 	"zoom.recording.participant_audio_files.file_name",
 	"zoom.activity.email", "zoom.activity.ip_address",
 	"zoom.operation.target",
