@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // person is a user as ECS describes one (user.*, user.target.*,
@@ -133,6 +135,8 @@ func (m *mapping) ecs(name, family string) {
 		m.addRelated(related, m.str("zoom."+family+".host_id"), m.str("zoom."+family+".host_email"))
 		if p := m.participant(); !p.empty() {
 			switch action {
+			case "participant_role_changed":
+				target = p // the host or a co-host changed it; Zoom does not say who
 			case "participant_put_in_waiting_room", "participant_admitted":
 				if actor.empty() {
 					actor = p
@@ -157,10 +161,25 @@ func (m *mapping) ecs(name, family string) {
 			}
 			m.setURL(m.str("zoom.registrant.join_url"))
 		}
-		if cm := "zoom." + family + ".chat_message"; m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
-			actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
-			if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
-				target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
+		for _, cm := range []string{"zoom." + family + ".chat_message", "zoom." + family + ".chat_message_file"} {
+			if m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
+				actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
+				if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
+					target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
+				}
+			}
+		}
+		m.setURL(m.str("zoom." + family + ".chat_message_file.download_url"))
+		if shared, _ := m.raw("zoom." + family + ".share_with_users").([]mapstr.M); len(shared) > 0 {
+			// A summary shared with one user targets them; with more,
+			// they are all related.
+			for _, u := range shared {
+				email, _ := u["user_email"].(string)
+				if len(shared) == 1 {
+					target = person{email: email}
+				} else {
+					m.addRelated(related, email)
+				}
 			}
 		}
 

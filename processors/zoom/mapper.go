@@ -37,23 +37,39 @@ var payloadRenames = map[string]string{
 	"operation":  "zoom.scope", // zoom.operation holds operation log entries
 }
 
-// phoneParty places the flat caller_* and callee_* keys of voicemail and
-// call-log notifications (caller_number, callee_user_id...) in the
-// zoom.phone.caller and zoom.phone.callee groups that the call events fill,
-// so that a party is in one place whatever the event; nil for another key,
-// or a party key with no field there.
-func phoneParty(tree *fieldTree, key string) *fieldNode {
-	for _, party := range []string{"caller", "callee"} {
-		rest, ok := strings.CutPrefix(key, party+"_")
-		if !ok {
+// prefixedKey finds the field of an object key that Zoom spells flat with
+// the name of its group in front, where the family's other events nest it:
+// meeting_topic (summary events) is zoom.meeting.topic, summary_title is
+// zoom.meeting.summary.title, and a voicemail's caller_number is
+// zoom.phone.caller.phone_number, where the call events put the parties.
+// It returns nil when no declared field matches, and the key goes on to
+// zoom.unmapped.
+func prefixedKey(tree *fieldTree, group, key string) *fieldNode {
+	family := group[strings.LastIndexByte(group, '.')+1:]
+	for i := strings.IndexByte(key, '_'); i > 0; i = nextUnderscore(key, i) {
+		prefix, rest := key[:i], key[i+1:]
+		if prefix == family {
+			if n := tree.lookup(group + "." + rest); n != nil {
+				return n
+			}
 			continue
 		}
-		if rest == "number" {
-			rest = "phone_number"
+		if rest == "number" && (prefix == "caller" || prefix == "callee") {
+			rest = "phone_number" // as the call events name a party's number
 		}
-		return tree.lookup("zoom.phone." + party + "." + rest)
+		if n := tree.lookup(group + "." + prefix + "." + rest); n != nil {
+			return n
+		}
 	}
 	return nil
+}
+
+// nextUnderscore is the index of the next '_' of key after i, or -1.
+func nextUnderscore(key string, i int) int {
+	if j := strings.IndexByte(key[i+1:], '_'); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
 }
 
 // mapping turns one Zoom notification into the fields of one document.
@@ -375,10 +391,8 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 				n := base.child(ok)
 				if to, moved := objectRelocations[ok]; moved {
 					n = m.tree.lookup(to)
-				} else if family == "phone" {
-					if party := phoneParty(m.tree, ok); party != nil {
-						n = party
-					}
+				} else if n == nil && base != nil {
+					n = prefixedKey(m.tree, base.Path, ok)
 				}
 				atKey := at.key(ok)
 				m.place(nil, nil, n, ok, &atKey, ov)

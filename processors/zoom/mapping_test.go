@@ -233,8 +233,8 @@ func get(m mapstr.M, path string) any {
 
 func TestUnknownEventIsKept(t *testing.T) {
 	p := mustProcessor(t, nil)
-	doc := run(t, p, `{"event":"meeting.summary_shared","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":123,"topic":"T","brand_new_field":{"x":1}}}}`)
-	assert.Equal(t, "meeting.summary_shared", get(doc, "event.action"))
+	doc := run(t, p, `{"event":"meeting.device_tested","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":123,"topic":"T","brand_new_field":{"x":1}}}}`)
+	assert.Equal(t, "meeting.device_tested", get(doc, "event.action"))
 	assert.Equal(t, "event", get(doc, "event.kind"))
 	assert.Nil(t, get(doc, "event.category"), "no category for an unknown name")
 	assert.Nil(t, get(doc, "error.message"))
@@ -450,6 +450,15 @@ func TestRedactionGaps(t *testing.T) {
 	out, err = mustProcessor(t, func(c *config) { c.RedactSecrets = false }).Run(withOriginal())
 	require.NoError(t, err)
 	assert.Equal(t, body, get(out.Fields, "event.original"))
+}
+
+// A file sent in a meeting's chat is downloaded with a JWT in its URL.
+func TestChatFileDownloadTokenIsRedacted(t *testing.T) {
+	doc := run(t, mustProcessor(t, nil), `{"event":"meeting.chat_message_file_sent","event_ts":1732435200000,"payload":{"object":{"meeting_id":1,`+
+		`"chat_message_file":{"file_name":"a.xlsx","download_url":"https://file.zoom.us/file/f1?jwt=eyJ.S3cr3t","sender_name":"G"}}}}`)
+	assert.Equal(t, "https://file.zoom.us/file/f1?jwt=REDACTED", get(doc, "zoom.meeting.chat_message_file.download_url"))
+	assert.Equal(t, "jwt=REDACTED", get(doc, "url.query"))
+	assert.Equal(t, "1", get(doc, "zoom.meeting.id"), "meeting_id is the meeting's id")
 }
 
 func TestRedactJSONKeepsTheText(t *testing.T) {

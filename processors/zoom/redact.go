@@ -35,9 +35,10 @@ var secretKeys = map[string]bool{
 // secretParam finds the query parameters of Zoom URLs that carry such
 // secrets, in a URL or anywhere in free text (an agenda, a topic, a chat
 // message with a join link): the passcode in join and share URLs (pwd), the
-// host's ZAK token in start URLs, tokens in download URLs. The value ends
+// host's ZAK token in start URLs, tokens in download URLs (jwt in the
+// download URLs of files sent in meeting chats). The value ends
 // where a URL's query value would.
-var secretParam = regexp.MustCompile(`(?i)([?&](?:pwd|zak|tk|token|access_token|passcode)=)[^&#\s"'<>]+`)
+var secretParam = regexp.MustCompile(`(?i)([?&](?:pwd|zak|tk|token|access_token|jwt|passcode)=)[^&#\s"'<>]+`)
 
 // isSecretKey reports whether a key holds a secret. strings.ToLower returns
 // an all-lower-case key as it is, without allocating.
