@@ -6,8 +6,13 @@ package zoom
 import (
 	"bufio"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -246,4 +251,50 @@ func TestIndexCheckFindsRejections(t *testing.T) {
 			assert.Contains(t, errs[0], want)
 		}
 	}
+}
+
+// fieldPathLiteral matches a string in the mapper's source that names a
+// document field (zoom.meeting.join_url, user.target.email...).
+var fieldPathLiteral = regexp.MustCompile(`^(zoom|user|event|url|source|destination|related|error|observer|ecs|http|threat|rule|user_agent)\.[a-z0-9_]+(\.[a-z0-9_]+)*$`)
+
+// Every field path that the processor's code reads or writes, spelled out
+// in its source, is declared (by the module, the inputs, or ECS), so that
+// no mapping writes a field the index template does not know and no read
+// looks for a field that cannot exist.
+func TestEveryFieldPathInTheMapperIsDeclared(t *testing.T) {
+	s := allFields(t)
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	seen := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			path, err := strconv.Unquote(lit.Value)
+			if err != nil || !fieldPathLiteral.MatchString(path) {
+				return true
+			}
+			if rest, ok := strings.CutPrefix(path, "zoom."); ok {
+				if _, err := os.Stat(filepath.Join("..", "..", "module", "zoom", rest, "manifest.yml")); err == nil {
+					return true // a dataset, zoom.<fileset>: event.dataset's value
+				}
+			}
+			seen++
+			_, declared := declaredAs(s, path)
+			if !declared {
+				_, declared = s[path] // a group
+			}
+			assert.True(t, declared, "%s: %s is not declared", fset.Position(lit.Pos()), path)
+			return true
+		})
+	}
+	assert.Greater(t, seen, 100, "the field paths of the mapper were found")
 }

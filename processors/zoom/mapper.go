@@ -383,7 +383,7 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 		case "object":
 			obj, ok := asMap(v)
 			if !ok {
-				m.fail(base.pathOr("zoom.unmapped_family"), "payload.object", v, fmt.Errorf("payload.object is %s, not an object", kind(v)))
+				m.fail(base.pathOr("zoom.unmapped"), "payload.object", v, fmt.Errorf("payload.object is %s, not an object", kind(v)))
 				continue
 			}
 			at := from.key(k)
