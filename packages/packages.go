@@ -44,6 +44,7 @@ var dataStreams = []struct {
 	{"webhook", "testing/webhook/meeting/meeting.participant_joined.expected.json", true},
 	{"operationlogs", "testing/reports/operationlogs/role-assign-admin.expected.json", false},
 	{"activities", "testing/reports/activities/sign-in-browser.expected.json", false},
+	{"meeting_activities", "testing/reports/meeting_activities/user-join.expected.json", false},
 }
 
 // ecsFields are the ECS fields the zoom processor and the ingest pipeline

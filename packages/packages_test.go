@@ -100,7 +100,7 @@ func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {
 }
 
 func TestReportTemplatesYieldValidInputConfigs(t *testing.T) {
-	for _, ds := range []string{"operationlogs", "activities"} {
+	for _, ds := range []string{"operationlogs", "activities", "meeting_activities"} {
 		t.Run(ds, func(t *testing.T) {
 			cfg := render(t, ds, map[string]any{
 				"account_id": "acct", "client_id": "cid", "client_secret": "csecret",
@@ -120,7 +120,7 @@ func TestReportTemplatesYieldValidInputConfigs(t *testing.T) {
 }
 
 func TestEveryStreamVarIsUsedByItsTemplate(t *testing.T) {
-	for _, ds := range []string{"webhook", "operationlogs", "activities"} {
+	for _, ds := range []string{"webhook", "operationlogs", "activities", "meeting_activities"} {
 		manifest, err := os.ReadFile(filepath.Join(root, Dir, "data_stream", ds, "manifest.yml"))
 		require.NoError(t, err)
 		tmpl, err := os.ReadFile(filepath.Join(root, Dir, "data_stream", ds, "agent", "stream", ds+".yml.hbs"))

@@ -82,6 +82,9 @@ type page struct {
 func (c *apiClient) getPage(ctx context.Context, report string, from, to time.Time, pageToken string) (*page, error) {
 	spec := reportSpecs[report]
 	q := url.Values{}
+	for k, v := range spec.query {
+		q[k] = v
+	}
 	q.Set("from", from.Format(time.DateOnly))
 	q.Set("to", to.Format(time.DateOnly))
 	q.Set("page_size", strconv.Itoa(c.cfg.PageSize))

@@ -17,15 +17,28 @@ import (
 
 // Reports that the input can poll, by the name used in `reports`.
 const (
-	ReportOperationLogs = "operationlogs"
-	ReportActivities    = "activities"
+	ReportOperationLogs     = "operationlogs"
+	ReportActivities        = "activities"
+	ReportMeetingActivities = "meeting_activities"
 )
 
-// reportSpecs says where each report lives in Zoom's Reports API and which
-// key of the answer holds its entries.
-var reportSpecs = map[string]struct{ path, listKey string }{
-	ReportOperationLogs: {"/report/operationlogs", "operation_logs"},
-	ReportActivities:    {"/report/activities", "activity_logs"},
+// Reports lists every report, in the order polled when none is configured.
+var Reports = []string{ReportOperationLogs, ReportActivities, ReportMeetingActivities}
+
+// reportSpec says where a report lives in Zoom's Reports API, which key of
+// the answer holds its entries, which key of an entry holds its time, and
+// the query parameters it requires besides the window and paging.
+type reportSpec struct {
+	path, listKey, timeKey string
+	query                  url.Values
+}
+
+var reportSpecs = map[string]reportSpec{
+	ReportOperationLogs: {path: "/report/operationlogs", listKey: "operation_logs", timeKey: "time"},
+	ReportActivities:    {path: "/report/activities", listKey: "activity_logs", timeKey: "time"},
+	// Zoom requires activity_type; "All Activities" lists every category.
+	ReportMeetingActivities: {path: "/report/meeting_activities", listKey: "meeting_activity_logs", timeKey: "activity_time",
+		query: url.Values{"activity_type": {"All Activities"}}},
 }
 
 // maxHistory is how far back Zoom keeps report data (about 6 months).
@@ -91,7 +104,7 @@ func (c *config) Validate() error {
 	}
 	for i, r := range c.Reports {
 		if _, ok := reportSpecs[r]; !ok {
-			errs = append(errs, fmt.Errorf("reports: unknown report %q (known: operationlogs, activities)", r))
+			errs = append(errs, fmt.Errorf("reports: unknown report %q (known: %s)", r, strings.Join(Reports, ", ")))
 		}
 		if slices.Contains(c.Reports[:i], r) {
 			errs = append(errs, fmt.Errorf("reports: %q is listed twice", r))
@@ -134,7 +147,7 @@ func (c *config) Validate() error {
 // reports returns the configured reports, every report when none is listed.
 func (c *config) reports() []string {
 	if len(c.Reports) == 0 {
-		return []string{ReportOperationLogs, ReportActivities}
+		return Reports
 	}
 	return c.Reports
 }

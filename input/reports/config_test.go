@@ -35,7 +35,7 @@ func with(extra map[string]any) map[string]any {
 func TestConfigDefaults(t *testing.T) {
 	cfg, err := unpack(creds)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"operationlogs", "activities"}, cfg.reports())
+	assert.Equal(t, []string{"operationlogs", "activities", "meeting_activities"}, cfg.reports(), "every report")
 
 	one, err := unpack(with(map[string]any{"reports": []string{"activities"}}))
 	require.NoError(t, err)

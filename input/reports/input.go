@@ -302,7 +302,7 @@ func (p *poller) event(entry map[string]any) (ev beat.Event, id string, t time.T
 		"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
 		"event": mapstr.M{"id": id, "created": p.now()},
 	}
-	ts, _ := entry["time"].(string)
+	ts, _ := entry[reportSpecs[p.src.report].timeKey].(string)
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err == nil {
 		timed = true

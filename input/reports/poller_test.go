@@ -64,6 +64,8 @@ type rig struct {
 	cfg    config
 	pub    *fakePublisher
 	sleeps []time.Duration
+	nOps   int // operation-log entries the stand-in holds
+	nMeet  int // meeting activity entries, over 40 days: two month windows
 }
 
 func newRig(t *testing.T) *rig {
@@ -76,12 +78,15 @@ func newRig(t *testing.T) *rig {
 	acts, err := zoomsim.SampleEntries(filepath.Join("..", "..", "testing", "reports", "activities"), now.Add(-time.Hour), 3*24*time.Hour)
 	require.NoError(t, err)
 	s.AddActivities(acts...)
+	meetings, err := zoomsim.SampleEntries(filepath.Join("..", "..", "testing", "reports", "meeting_activities"), now.Add(-time.Hour), 40*24*time.Hour)
+	require.NoError(t, err)
+	s.AddMeetingActivities(meetings...)
 
 	cfg := defaultConfig()
 	cfg.AccountID, cfg.ClientID, cfg.ClientSecret = "acct", "cid", "csecret"
 	cfg.APIURL, cfg.OAuthURL = s.URL()+"/v2", s.URL()+"/oauth/token"
 	cfg.PageSize = 4
-	return &rig{t: t, server: s, cfg: cfg, pub: &fakePublisher{}}
+	return &rig{t: t, server: s, cfg: cfg, pub: &fakePublisher{}, nOps: len(ops), nMeet: len(meetings)}
 }
 
 // poller builds a poller for report resuming from st, as Run does.
@@ -110,17 +115,17 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	p := r.poller(ReportOperationLogs, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
-	assert.Len(t, ids, 16, "every sample entry, once")
+	assert.Len(t, ids, r.nOps, "every sample entry, once")
 	for id, n := range ids {
 		assert.Equal(t, 1, n, id)
 	}
-	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/operationlogs", 200), 4, "16 entries in pages of 4")
-	assert.EqualValues(t, 16, p.metrics.published.Get())
+	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/operationlogs", 200), (r.nOps+3)/4, "the entries in pages of 4")
+	assert.EqualValues(t, r.nOps, p.metrics.published.Get())
 	assert.Equal(t, 1, r.server.TokenRequests(), "one token, reused")
 
 	// The next poll re-reads today and publishes nothing.
 	require.NoError(t, p.poll(context.Background()))
-	assert.Len(t, r.pub.events, 16)
+	assert.Len(t, r.pub.events, r.nOps)
 	assert.Positive(t, p.metrics.skipped.Get())
 
 	// An entry appearing today, even with a time before the newest one
@@ -129,12 +134,34 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 		"operator": "late@example.com", "category_type": "User", "action": "Add", "operation_detail": "Add User new@example.com"})
 	require.NoError(t, p.poll(context.Background()))
 	require.NoError(t, p.poll(context.Background()))
-	assert.Len(t, r.pub.events, 17)
+	assert.Len(t, r.pub.events, r.nOps+1)
 
 	// A restart resumes from the acknowledged cursor: nothing again.
 	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
-	assert.Len(t, r.pub.events, 17)
+	assert.Len(t, r.pub.events, r.nOps+1)
+}
+
+// The meeting activities report: its own listing key and time key, the
+// activity type Zoom requires, windows of at most a month, paging, and
+// exactly once across a restart.
+func TestPollMeetingActivities(t *testing.T) {
+	r := newRig(t)
+	r.cfg.InitialInterval = Duration(60 * 24 * time.Hour)
+	p := r.poller(ReportMeetingActivities, state{})
+	require.NoError(t, p.poll(context.Background()))
+	ids := r.pub.ids()
+	assert.Len(t, ids, r.nMeet, "every sample entry, once")
+	assert.Zero(t, r.server.Requests("/v2/report/meeting_activities", 400), "activity_type is sent, windows are at most a month")
+	assert.GreaterOrEqual(t, r.server.Requests("/v2/report/meeting_activities", 200), 3, "two windows, pages of 4")
+	for _, ev := range r.pub.events {
+		entry, _ := ev.Fields.GetValue("zoom.entry.activity_time")
+		assert.Equal(t, entry, ev.Timestamp.UTC().Format(time.RFC3339), "@timestamp is the entry's activity_time")
+	}
+
+	restarted := r.poller(ReportMeetingActivities, r.pub.cursor)
+	require.NoError(t, restarted.poll(context.Background()))
+	assert.Len(t, r.pub.events, r.nMeet, "nothing again after a restart")
 }
 
 func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {

@@ -23,7 +23,7 @@ func TestReferenceListsEveryOption(t *testing.T) {
 // defaults, configure the input at the input's own defaults, every option
 // being a var of the fileset.
 func TestModuleDefaultsAreTheInputs(t *testing.T) {
-	for _, fs := range []string{"operationlogs", "activities"} {
+	for _, fs := range Reports {
 		t.Run(fs, func(t *testing.T) {
 			vars := reference.FilesetVars(t, fs)
 			for _, k := range []string{"account_id", "client_id", "client_secret"} {

@@ -32,6 +32,8 @@ var (
 	operationLogsFields []byte
 	//go:embed activities/_meta/fields.yml
 	activitiesFields []byte
+	//go:embed meeting_activities/_meta/fields.yml
+	meetingActivitiesFields []byte
 )
 
 // filesetFields are the filesets' field lists, in the order they are combined.
@@ -42,6 +44,7 @@ var filesetFields = []struct {
 	{"webhook", webhookFields},
 	{"operationlogs", operationLogsFields},
 	{"activities", activitiesFields},
+	{"meeting_activities", meetingActivitiesFields},
 }
 
 // zoomGroupIndent is the indentation of the entries of the `zoom` group in

@@ -25,9 +25,10 @@ import (
 
 // filesets and the input check of each.
 var filesets = map[string]func(*conf.C) error{
-	"webhook":       webhook.CheckConfig,
-	"operationlogs": reports.CheckConfig,
-	"activities":    reports.CheckConfig,
+	"webhook":            webhook.CheckConfig,
+	"operationlogs":      reports.CheckConfig,
+	"activities":         reports.CheckConfig,
+	"meeting_activities": reports.CheckConfig,
 }
 
 // renderInput renders the fileset's input template with vars and checks the

@@ -14,6 +14,7 @@ package zoom
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
@@ -96,7 +98,7 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	if !ok {
 		return ev, nil
 	}
-	if report, ok := body["report"].(string); ok && (report == reportOperationLogs || report == reportActivities) {
+	if report, ok := body["report"].(string); ok && slices.Contains(reports.Reports, report) {
 		_ = ev.Fields.Delete(p.cfg.Field)
 		p.mapReport(ev, report, body)
 	} else if name, ok := body["event"].(string); ok && name != "" {

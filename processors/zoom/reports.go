@@ -10,13 +10,16 @@ import (
 	"strings"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+
+	"github.com/zoombeat/zoombeat/input/reports"
 )
 
-// Report names, as the zoom_reports input tags its events.
-const (
-	reportOperationLogs = "operationlogs"
-	reportActivities    = "activities"
-)
+// reportTimeFields are the fields that hold a report entry's time, by report.
+var reportTimeFields = map[string]string{
+	reports.ReportOperationLogs:     "zoom.operation.time",
+	reports.ReportActivities:        "zoom.activity.time",
+	reports.ReportMeetingActivities: "zoom.meeting_activity.activity_time",
+}
 
 // mapReport maps one report entry published by the zoom_reports input:
 // zoom = {report, account_id, entry}.
@@ -31,7 +34,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 	related := map[string]bool{}
 
 	switch report {
-	case reportOperationLogs:
+	case reports.ReportOperationLogs:
 		catType, _ := toKeyword(entry["category_type"])
 		action, _ := toKeyword(entry["action"])
 		p.common(m, ev, "zoom.operationlogs", snake(catType)+"."+snake(action), p.operations, catType+"."+action)
@@ -58,7 +61,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 			m.setPerson("user", person{name: op}, related)
 		}
 
-	case reportActivities:
+	case reports.ReportActivities:
 		typ, _ := toKeyword(entry["type"])
 		action := "user." + map[string]string{"sign_in": "signed_in", "sign_out": "signed_out"}[snake(typ)]
 		if action == "user." {
@@ -80,8 +83,23 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		if v := m.str("zoom.activity.version"); v != "" && v != "-" {
 			m.set("user_agent.version", v)
 		}
+
+	case reports.ReportMeetingActivities:
+		category, _ := toKeyword(entry["activity_category"])
+		action := "meeting_activity." + snake(category)
+		p.common(m, ev, "zoom.meeting_activities", action, p.taxonomy, action)
+		m.set("observer.product", "Meeting Activities")
+		for k, v := range entry {
+			m.placeAt("zoom.meeting_activity."+k, "entry."+k, v)
+		}
+		detail := m.str("zoom.meeting_activity.activity_detail")
+		m.set("message", detail)
+		// The meeting's id, where the webhook events put it, so that the
+		// report and the notifications of one meeting join.
+		m.set("zoom.meeting.id", m.str("zoom.meeting_activity.meeting_number"))
+		m.setPerson("user", person{email: m.str("zoom.meeting_activity.operator_email"), fullName: m.str("zoom.meeting_activity.operator")}, related)
 	}
-	if t, ok := m.time("zoom." + map[string]string{reportOperationLogs: "operation", reportActivities: "activity"}[report] + ".time"); ok {
+	if t, ok := m.time(reportTimeFields[report]); ok {
 		ev.Timestamp = t
 	}
 	m.setRelated(related)

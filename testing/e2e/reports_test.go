@@ -43,7 +43,7 @@ http.port: %d
 filebeat.modules:
   - module: zoom
     webhook:
-      enabled: false`, monPort) + fileset("operationlogs") + fileset("activities") + `
+      enabled: false`, monPort) + fileset("operationlogs") + fileset("activities") + fileset("meeting_activities") + `
 filebeat.registry.flush: 0s
 ` + fileOutputConfig()
 }
@@ -69,6 +69,9 @@ func reportsServer(t *testing.T) *zoomsim.ReportServer {
 	acts, err := zoomsim.SampleEntries(filepath.Join(repoRoot(), "testing", "reports", "activities"), now.Add(-time.Hour), 3*24*time.Hour)
 	require.NoError(t, err)
 	s.AddActivities(acts...)
+	meetings, err := zoomsim.SampleEntries(filepath.Join(repoRoot(), "testing", "reports", "meeting_activities"), now.Add(-time.Hour), 3*24*time.Hour)
+	require.NoError(t, err)
+	s.AddMeetingActivities(meetings...)
 	return s
 }
 
@@ -109,11 +112,12 @@ func TestReportsEndToEnd(t *testing.T) {
 
 	// First run: the backfill.
 	fb := startReports(t, dir, server, "secret-e2e")
-	nOps, nActs := sampleCount(t, "operationlogs"), sampleCount(t, "activities")
-	require.Eventually(t, func() bool { return len(fb.docs()) >= nOps+nActs }, 60*time.Second, 100*time.Millisecond, "every operation log and activity entry")
+	nOps, nActs, nMeet := sampleCount(t, "operationlogs"), sampleCount(t, "activities"), sampleCount(t, "meeting_activities")
+	all := nOps + nActs + nMeet
+	require.Eventually(t, func() bool { return len(fb.docs()) >= all }, 60*time.Second, 100*time.Millisecond, "every entry of the three reports")
 	waitPolls(t, server, 2)
 	docs := fb.docs()
-	require.Len(t, docs, nOps+nActs)
+	require.Len(t, docs, all)
 	for id, n := range countByID(docs) {
 		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
 	}
@@ -123,7 +127,7 @@ func TestReportsEndToEnd(t *testing.T) {
 	for _, d := range docs {
 		datasets[get(d, "event.dataset")]++
 	}
-	assert.Equal(t, map[any]int{"zoom.operationlogs": nOps, "zoom.activities": nActs}, datasets)
+	assert.Equal(t, map[any]int{"zoom.operationlogs": nOps, "zoom.activities": nActs, "zoom.meeting_activities": nMeet}, datasets)
 	found := false
 	for _, d := range docs {
 		if get(d, "event.action") == "role.assign" {
@@ -160,15 +164,15 @@ func TestReportsEndToEnd(t *testing.T) {
 		return strings.Contains(fb.logs(), "Resuming report operationlogs") && strings.Contains(fb.logs(), "Resuming report activities")
 	}, 10*time.Second, 50*time.Millisecond, "both reports resume from the registry")
 	waitPolls(t, server, 2)
-	assert.Len(t, fb.docs(), nOps+nActs, "nothing published again after a restart")
+	assert.Len(t, fb.docs(), all, "nothing published again after a restart")
 
 	// An entry appearing today is picked up exactly once.
 	server.AddActivities(map[string]any{"email": "new.user@example.com", "time": time.Now().UTC().Format(time.RFC3339),
 		"type": "Sign in", "ip_address": "203.0.113.99", "client_type": "Browser", "version": "-"})
-	require.Eventually(t, func() bool { return len(fb.docs()) == nOps+nActs+1 }, 30*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return len(fb.docs()) == all+1 }, 30*time.Second, 100*time.Millisecond)
 	waitPolls(t, server, 3)
 	docs = fb.docs()
-	assert.Len(t, docs, nOps+nActs+1)
+	assert.Len(t, docs, all+1)
 	for id, n := range countByID(docs) {
 		assert.Equal(t, 1, n, "entry %s published %d times", id, n)
 	}

@@ -4,6 +4,7 @@
 package zoomsim
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -49,8 +50,18 @@ type fault struct {
 }
 
 var reportPaths = map[string]string{
-	"/v2/report/operationlogs": "operation_logs",
-	"/v2/report/activities":    "activity_logs",
+	"/v2/report/operationlogs":      "operation_logs",
+	"/v2/report/activities":         "activity_logs",
+	"/v2/report/meeting_activities": "meeting_activity_logs",
+}
+
+// timeKeys name the key of an entry that holds its time, by listing key.
+var timeKeys = map[string]string{"meeting_activity_logs": "activity_time"}
+
+// timeOf is an entry's time as listed under key.
+func timeOf(key string, e map[string]any) string {
+	s, _ := e[cmp.Or(timeKeys[key], "time")].(string)
+	return s
 }
 
 // NewReportServer starts a stand-in on a loopback port, over HTTP.
@@ -93,6 +104,11 @@ func (s *ReportServer) Close() { s.srv.Close() }
 // AddOperationLogs and AddActivities add entries to the reports.
 func (s *ReportServer) AddOperationLogs(entries ...map[string]any) { s.add("operation_logs", entries) }
 func (s *ReportServer) AddActivities(entries ...map[string]any)    { s.add("activity_logs", entries) }
+
+// AddMeetingActivities adds entries of the meeting activities report.
+func (s *ReportServer) AddMeetingActivities(entries ...map[string]any) {
+	s.add("meeting_activity_logs", entries)
+}
 
 func (s *ReportServer) add(key string, entries []map[string]any) {
 	s.mu.Lock()
@@ -245,6 +261,11 @@ func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string
 		return
 	}
 	q := r.URL.Query()
+	if key == "meeting_activity_logs" && q.Get("activity_type") == "" {
+		// Zoom requires the activity type of this report.
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 300, "message": "Invalid field: activity_type."})
+		return
+	}
 	from, err1 := time.Parse(time.DateOnly, q.Get("from"))
 	to, err2 := time.Parse(time.DateOnly, q.Get("to"))
 	if err1 != nil || err2 != nil {
@@ -282,8 +303,7 @@ func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string
 	s.mu.Lock()
 	var match []map[string]any
 	for _, e := range s.reports[key] {
-		ts, _ := e["time"].(string)
-		t, err := time.Parse(time.RFC3339, ts)
+		t, err := time.Parse(time.RFC3339, timeOf(key, e))
 		if err != nil {
 			t = time.Now() // an entry without a valid time is listed with today's
 		}
@@ -293,7 +313,7 @@ func (s *ReportServer) report(w http.ResponseWriter, r *http.Request, key string
 		}
 	}
 	s.mu.Unlock()
-	sort.SliceStable(match, func(i, j int) bool { return match[i]["time"].(string) > match[j]["time"].(string) })
+	sort.SliceStable(match, func(i, j int) bool { return timeOf(key, match[i]) > timeOf(key, match[j]) })
 
 	end := min(offset+size, len(match))
 	next := ""

@@ -38,7 +38,11 @@ func SampleEntries(dir string, newest time.Time, span time.Duration) ([]map[stri
 			return nil, err
 		}
 		step := span / time.Duration(max(len(samples)-1, 1))
-		s.Entry["time"] = newest.Add(-span + time.Duration(i)*step).UTC().Truncate(time.Second).Format(time.RFC3339)
+		key := "time"
+		if _, ok := s.Entry["activity_time"]; ok { // the meeting activities report's
+			key = "activity_time"
+		}
+		s.Entry[key] = newest.Add(-span + time.Duration(i)*step).UTC().Truncate(time.Second).Format(time.RFC3339)
 		out = append(out, s.Entry)
 	}
 	return out, nil
