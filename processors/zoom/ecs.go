@@ -226,6 +226,20 @@ func (m *mapping) ecs(name, family string) {
 			m.set("event.start", t)
 		}
 
+	case "whiteboard":
+		// Sharing with one user or channel targets it; with more, they
+		// are all related. The owner is related too.
+		collaborators, _ := m.raw("zoom.whiteboard.collaborators").([]mapstr.M)
+		for _, c := range collaborators {
+			p := person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
+			if len(collaborators) == 1 {
+				target = p
+			} else {
+				m.addRelated(related, p.id, p.email, p.fullName)
+			}
+		}
+		m.addRelated(related, m.str("zoom.whiteboard.owner_id"))
+
 	default:
 		// A family zoombeat has no fields for: its object is kept in
 		// zoom.unmapped, where most families name its owner alike.

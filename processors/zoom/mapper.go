@@ -16,7 +16,7 @@ import (
 // families are the Zoom event families that have a zoom.<family> group.
 var families = map[string]bool{
 	"account": true, "user": true, "meeting": true, "webinar": true, "recording": true,
-	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true,
+	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true,
 }
 
 // objectRelocations move keys of payload.object out of zoom.<family> to the
