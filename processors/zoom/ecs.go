@@ -226,6 +226,15 @@ func (m *mapping) ecs(name, family string) {
 			m.set("event.start", t)
 		}
 
+	case "app":
+		// The user who removed the app; Zoom names only their id.
+		if actor.empty() {
+			actor = person{id: m.str("zoom.app.user_id")}
+		}
+		if t, ok := m.time("zoom.app.deauthorization_time"); ok {
+			m.set("event.start", t)
+		}
+
 	case "whiteboard":
 		// Sharing with one user or channel targets it; with more, they
 		// are all related. The owner is related too.

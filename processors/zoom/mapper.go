@@ -16,8 +16,12 @@ import (
 // families are the Zoom event families that have a zoom.<family> group.
 var families = map[string]bool{
 	"account": true, "user": true, "meeting": true, "webinar": true, "recording": true,
-	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true,
+	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true, "app": true,
 }
+
+// familyGroups name the family of events whose name is not
+// "<family>.<action>": app_deauthorized is about an app.
+var familyGroups = map[string]string{"app_deauthorized": "app"}
 
 // objectRelocations move keys of payload.object out of zoom.<family> to the
 // groups that several families share.
@@ -401,6 +405,8 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 			n := m.tree.zoom.child(k)
 			if to, renamed := payloadRenames[k]; renamed {
 				n = m.tree.lookup(to)
+			} else if n == nil && base != nil {
+				n = base.child(k) // a family whose payload has no object
 			}
 			at := from.key(k)
 			m.place(nil, nil, n, k, &at, v)
