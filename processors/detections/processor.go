@@ -237,6 +237,7 @@ var tactics = map[string]struct{ id, name string }{
 	"defense-evasion":      {"TA0005", "Defense Evasion"},
 	"credential-access":    {"TA0006", "Credential Access"},
 	"collection":           {"TA0009", "Collection"},
+	"exfiltration":         {"TA0010", "Exfiltration"},
 	"impact":               {"TA0040", "Impact"},
 }
 
@@ -249,6 +250,7 @@ var techniques = map[string]string{
 	"T1531": "Account Access Removal",
 	"T1556": "Modify Authentication Process",
 	"T1562": "Impair Defenses",
+	"T1567": "Exfiltration Over Web Service",
 
 	"T1593.001": "Search Open Websites/Domains: Social Media",
 }

@@ -235,6 +235,11 @@ func (m *mapping) ecs(name, family string) {
 			m.set("event.start", t)
 		}
 
+	case "team_chat":
+		if e, id := m.str("zoom.team_chat.contact_email"), m.str("zoom.team_chat.contact_id"); e != "" || id != "" {
+			target = person{id: id, email: e}
+		}
+
 	case "whiteboard":
 		// Sharing with one user or channel targets it; with more, they
 		// are all related. The owner is related too.

@@ -16,7 +16,7 @@ import (
 // families are the Zoom event families that have a zoom.<family> group.
 var families = map[string]bool{
 	"account": true, "user": true, "meeting": true, "webinar": true, "recording": true,
-	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true, "app": true,
+	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true, "app": true, "team_chat": true,
 }
 
 // familyGroups name the family of events whose name is not
