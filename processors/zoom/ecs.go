@@ -170,6 +170,7 @@ func (m *mapping) ecs(name, family string) {
 			}
 		}
 		m.setURL(m.str("zoom." + family + ".chat_message_file.download_url"))
+		m.setURL(m.str("zoom." + family + ".live_streaming.custom_live_streaming_settings.page_url"))
 		if shared, _ := m.raw("zoom." + family + ".share_with_users").([]mapstr.M); len(shared) > 0 {
 			// A summary shared with one user targets them; with more,
 			// they are all related.

@@ -30,6 +30,7 @@ var secretKeys = map[string]bool{
 	"access_token":            true,
 	"token":                   true,
 	"zak":                     true,
+	"stream_key":              true, // a live stream's key: whoever has it can stream to the channel
 }
 
 // secretParam finds the query parameters of Zoom URLs that carry such
