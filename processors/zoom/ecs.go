@@ -240,6 +240,10 @@ func (m *mapping) ecs(name, family string) {
 		if e, id := m.str("zoom.team_chat.contact_email"), m.str("zoom.team_chat.contact_id"); e != "" || id != "" {
 			target = person{id: id, email: e}
 		}
+		inv := "zoom.team_chat.invitee"
+		if p := (person{id: m.str(inv + ".user_id"), email: m.str(inv + ".user_email"), fullName: m.str(inv + ".display_name")}); !p.empty() {
+			target = p
+		}
 
 	case "whiteboard":
 		// Sharing with one user or channel targets it; with more, they
