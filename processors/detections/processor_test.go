@@ -240,19 +240,27 @@ func TestSignInFromNewNetwork(t *testing.T) {
 	assert.NotContains(t, ruleNames(out), rule, "sign-outs are not sign-ins")
 }
 
+// rulesAfterSeries runs n events, the i-th made by event(i) and shifted by
+// i times spacing, through a fresh processor, and returns the rules the
+// last one matched.
+func rulesAfterSeries(t *testing.T, n int, spacing time.Duration, event func(i int) *beat.Event) []string {
+	t.Helper()
+	p := mustProcessor(t)
+	var last []string
+	for i := range n {
+		ev := event(i)
+		ev.Timestamp = ev.Timestamp.Add(time.Duration(i) * spacing)
+		out, err := p.Run(ev)
+		require.NoError(t, err)
+		last = ruleNames(out)
+	}
+	return last
+}
+
 func TestMassRecordingDeletion(t *testing.T) {
 	const rule = "Zoom mass cloud recording deletion"
 	run := func(n int, spacing time.Duration, sample string) []string {
-		p := mustProcessor(t)
-		var last []string
-		for i := range n {
-			ev := golden(t, sample)
-			ev.Timestamp = ev.Timestamp.Add(time.Duration(i) * spacing)
-			out, err := p.Run(ev)
-			require.NoError(t, err)
-			last = ruleNames(out)
-		}
-		return last
+		return rulesAfterSeries(t, n, spacing, func(int) *beat.Event { return golden(t, sample) })
 	}
 	assert.Contains(t, run(6, time.Minute, "webhook/recording/recording.trashed"), rule, "six trashed in six minutes")
 	assert.Contains(t, run(6, time.Minute, "reports/operationlogs/recording-delete"), rule, "six deleted, from the operation logs")
@@ -263,20 +271,14 @@ func TestMassRecordingDeletion(t *testing.T) {
 
 func TestMassUserDeletion(t *testing.T) {
 	const rule = "Zoom mass user deletion"
-	run := func(p *processor, n int, spacing time.Duration) []string {
-		var last []string
-		for i := range n {
-			ev := edit(golden(t, "webhook/user/user.deleted"), map[string]any{"user.target.email": fmt.Sprintf("u%d@example.com", i)})
-			ev.Timestamp = ev.Timestamp.Add(time.Duration(i) * spacing)
-			out, err := p.Run(ev)
-			require.NoError(t, err)
-			last = ruleNames(out)
-		}
-		return last
+	run := func(n int, spacing time.Duration) []string {
+		return rulesAfterSeries(t, n, spacing, func(i int) *beat.Event {
+			return edit(golden(t, "webhook/user/user.deleted"), map[string]any{"user.target.email": fmt.Sprintf("u%d@example.com", i)})
+		})
 	}
-	assert.Contains(t, run(mustProcessor(t), 6, time.Minute), rule, "six deletions in six minutes")
-	assert.NotContains(t, run(mustProcessor(t), 5, time.Minute), rule, "five are not more than five")
-	assert.NotContains(t, run(mustProcessor(t), 6, 3*time.Minute), rule, "six over fifteen minutes")
+	assert.Contains(t, run(6, time.Minute), rule, "six deletions in six minutes")
+	assert.NotContains(t, run(5, time.Minute), rule, "five are not more than five")
+	assert.NotContains(t, run(6, 3*time.Minute), rule, "six over fifteen minutes")
 }
 
 func TestConfig(t *testing.T) {

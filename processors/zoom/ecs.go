@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // person is a user as ECS describes one (user.*, user.target.*,
@@ -71,209 +69,49 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
+// notice is what the ECS step of one notification gathers: the family and
+// action of its name, who acted, on whom, and every user it relates.
+type notice struct {
+	family, action string
+	actor, target  person
+	related        map[string]bool
+}
+
+// familyMappers fill the ECS fields that depend on a notification's family,
+// one function per family in family_<family>.go. Adding an event: its
+// category in events.yml, its fields in the webhook fileset's fields.yml,
+// and, when it needs more than the family does already, its family's file.
+// A family without a mapper is mapped by mapUnknownFamily.
+var familyMappers = map[string]func(*mapping, *notice){
+	"account":      mapAccount,
+	"user":         mapUser,
+	"meeting":      mapMeeting,
+	"webinar":      mapMeeting,
+	"recording":    mapRecording,
+	"chat_channel": mapChatChannel,
+	"chat_message": mapChatMessage,
+	"phone":        mapPhone,
+	"zoomroom":     mapZoomRoom,
+	"app":          mapApp,
+	"team_chat":    mapTeamChat,
+	"whiteboard":   mapWhiteboard,
+}
+
 // ecs fills the ECS fields of a notification of the given event name.
 func (m *mapping) ecs(name, family string) {
-	related := map[string]bool{}
-	actor, target := m.operator(), person{}
-	action := strings.TrimPrefix(name, family+".")
-
-	switch family {
-	case "account":
-		if action == "created" {
-			// A sub account was created under the master account that
-			// the notification is for; its owner is the target.
-			m.set("zoom.master_account_id", m.str("zoom.account_id"))
-			m.set("zoom.sub_account_id", m.str("zoom.account.id"))
-			target = person{id: m.str("zoom.account.owner_id"), email: m.str("zoom.account.owner_email")}
-		}
-
-	case "user":
-		u := m.userAt("zoom.user")
-		switch action {
-		case "signed_in", "signed_out", "presence_status_updated", "personal_notes_updated", "invitation_accepted":
-			// The user acts on themselves.
-			if actor.empty() {
-				actor = u
-			} else {
-				target = u
-			}
-		case "updated":
-			target = person{id: u.id}
-			if old, ok := asMap(m.raw("zoom.old_values")); ok {
-				if e, _ := old["email"].(string); e != "" {
-					target.email = e
-				}
-			}
-			// A name change shows as a full name only when both parts came.
-			changes := person{email: u.email}
-			if m.str("zoom.user.first_name") != "" && m.str("zoom.user.last_name") != "" {
-				changes.fullName = u.fullName
-			}
-			if !changes.empty() {
-				m.setPerson("user.changes", changes, related)
-			}
-		default:
-			target = u
-		}
-		if t, ok := m.time("zoom.user.date_time"); ok {
-			m.set("event.start", t)
-		}
-
-	case "meeting", "webinar":
-		if action == "risk_alert" {
-			// Zoom found the meeting's link in a public post: the post is
-			// the URL of the alert, and the host the user it concerns.
-			m.setURL(m.str("zoom.meeting.armn_details.social_link"))
-			if actor.empty() {
-				actor = person{id: m.str("zoom.meeting.host_id"), email: m.str("zoom.meeting.host_email")}
-			}
-			if t, ok := m.time("zoom.meeting.armn_details.post_time"); ok {
-				m.set("event.start", t)
-			}
-		}
-		m.setURL(m.str("zoom." + family + ".join_url"))
-		m.addRelated(related, m.str("zoom."+family+".host_id"), m.str("zoom."+family+".host_email"))
-		if p := m.participant(); !p.empty() {
-			switch action {
-			case "participant_role_changed":
-				target = p // the host or a co-host changed it; Zoom does not say who
-			case "participant_put_in_waiting_room", "participant_admitted":
-				if actor.empty() {
-					actor = p
-				} else {
-					target = p
-				}
-			default:
-				actor = p
-			}
-			m.participantTimes()
-			if u := m.str("zoom.participant.sharing_details.file_link"); u != "" {
-				m.setURL(u)
-			}
-		} else if action != "risk_alert" {
-			m.sessionTimes("zoom." + family)
-		}
-		if r := m.registrant(); !r.empty() {
-			if action == "registration_created" || actor.empty() {
-				actor = r
-			} else {
-				target = r
-			}
-			m.setURL(m.str("zoom.registrant.join_url"))
-		}
-		for _, cm := range []string{"zoom." + family + ".chat_message", "zoom." + family + ".chat_message_file"} {
-			if m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
-				actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
-				if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
-					target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
-				}
-			}
-		}
-		m.setURL(m.str("zoom." + family + ".chat_message_file.download_url"))
-		m.setURL(m.str("zoom." + family + ".live_streaming.custom_live_streaming_settings.page_url"))
-		if shared, _ := m.raw("zoom." + family + ".share_with_users").([]mapstr.M); len(shared) > 0 {
-			// A summary shared with one user targets them; with more,
-			// they are all related.
-			for _, u := range shared {
-				email, _ := u["user_email"].(string)
-				if len(shared) == 1 {
-					target = person{email: email}
-				} else {
-					m.addRelated(related, email)
-				}
-			}
-		}
-
-	case "recording":
-		if actor.empty() {
-			actor = person{id: m.str("zoom.recording.host_id"), email: m.str("zoom.recording.host_email")}
-		} else {
-			m.addRelated(related, m.str("zoom.recording.host_id"), m.str("zoom.recording.host_email"))
-		}
-		if r := m.registrant(); !r.empty() {
-			target = r
-		}
-		m.setURL(m.str("zoom.recording.share_url"))
-		if start, ok := m.time("zoom.recording.recording_file.recording_start"); ok {
-			end, _ := m.time("zoom.recording.recording_file.recording_end")
-			m.setSpan(start, end, 0)
-		} else if start, ok := m.time("zoom.recording.start_time"); ok {
-			minutes, _ := m.long("zoom.recording.duration")
-			m.setSpan(start, time.Time{}, time.Duration(minutes)*time.Minute)
-		}
-
-	case "chat_channel":
-		members, _ := m.raw("zoom.chat_channel.members").([]any)
-		for _, e := range members {
-			mm, _ := asMap(e)
-			p := person{id: str(mm, "id"), email: str(mm, "email"), fullName: firstNonEmpty(str(mm, "display_name"), fullName(str(mm, "first_name"), str(mm, "last_name")))}
-			if len(members) == 1 {
-				target = p
-			} else {
-				m.addRelated(related, p.id, p.email, p.fullName)
-			}
-		}
-
-	case "chat_message":
-		if e, id := m.str("zoom.chat_message.contact_email"), m.str("zoom.chat_message.contact_id"); e != "" || id != "" {
-			target = person{id: id, email: e}
-		}
-
-	case "phone":
-		m.phone(action, &actor, related)
-
-	case "zoomroom":
-		if t, ok := m.time("zoom.zoomroom.timestamp"); ok {
-			m.set("event.start", t)
-		}
-
-	case "app":
-		// The user who removed the app; Zoom names only their id.
-		if actor.empty() {
-			actor = person{id: m.str("zoom.app.user_id")}
-		}
-		if t, ok := m.time("zoom.app.deauthorization_time"); ok {
-			m.set("event.start", t)
-		}
-
-	case "team_chat":
-		if e, id := m.str("zoom.team_chat.contact_email"), m.str("zoom.team_chat.contact_id"); e != "" || id != "" {
-			target = person{id: id, email: e}
-		}
-		inv := "zoom.team_chat.invitee"
-		if p := (person{id: m.str(inv + ".user_id"), email: m.str(inv + ".user_email"), fullName: m.str(inv + ".display_name")}); !p.empty() {
-			target = p
-		}
-
-	case "whiteboard":
-		// Sharing with one user or channel targets it; with more, they
-		// are all related. The owner is related too.
-		collaborators, _ := m.raw("zoom.whiteboard.collaborators").([]mapstr.M)
-		for _, c := range collaborators {
-			p := person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
-			if len(collaborators) == 1 {
-				target = p
-			} else {
-				m.addRelated(related, p.id, p.email, p.fullName)
-			}
-		}
-		m.addRelated(related, m.str("zoom.whiteboard.owner_id"))
-
-	default:
-		// A family zoombeat has no fields for: its object is kept in
-		// zoom.unmapped, where most families name its owner alike.
-		if actor.empty() {
-			actor = m.objectOwner()
-		}
+	n := &notice{family: family, action: strings.TrimPrefix(name, family+"."), actor: m.operator(), related: map[string]bool{}}
+	if mapFamily, ok := familyMappers[family]; ok {
+		mapFamily(m, n)
+	} else {
+		mapUnknownFamily(m, n)
 	}
-
-	if !actor.empty() {
-		m.setPerson("user", actor, related)
+	if !n.actor.empty() {
+		m.setPerson("user", n.actor, n.related)
 	}
-	if !target.empty() {
-		m.setPerson("user.target", target, related)
+	if !n.target.empty() {
+		m.setPerson("user.target", n.target, n.related)
 	}
-	m.setRelated(related)
+	m.setRelated(n.related)
 }
 
 // objectOwner is the user an event of an unknown family is about, from

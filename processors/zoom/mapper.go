@@ -13,12 +13,6 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
-// families are the Zoom event families that have a zoom.<family> group.
-var families = map[string]bool{
-	"account": true, "user": true, "meeting": true, "webinar": true, "recording": true,
-	"chat_channel": true, "chat_message": true, "phone": true, "zoomroom": true, "whiteboard": true, "app": true, "team_chat": true,
-}
-
 // familyGroups name the family of events whose name is not
 // "<family>.<action>": app_deauthorized is about an app.
 var familyGroups = map[string]string{"app_deauthorized": "app"}
@@ -378,7 +372,7 @@ func (m *mapping) placeNotification(body map[string]any, family string) {
 
 func (m *mapping) placePayload(payload map[string]any, family string) {
 	var base *fieldNode // undeclared families land in zoom.unmapped
-	if families[family] {
+	if _, known := familyMappers[family]; known {
 		base = m.tree.zoom.child(family)
 	}
 	from := &source{name: "payload"}

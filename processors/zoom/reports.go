@@ -6,7 +6,6 @@ package zoom
 import (
 	"cmp"
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -21,6 +20,14 @@ var reportTimeFields = map[string]string{
 	reports.ReportMeetingActivities: "zoom.meeting_activity.activity_time",
 }
 
+// reportMappers map a report's entry, one method per report in
+// report_<report>.go.
+var reportMappers = map[string]func(*processor, *mapping, *beat.Event, map[string]any, map[string]bool){
+	reports.ReportOperationLogs:     (*processor).mapOperationLog,
+	reports.ReportActivities:        (*processor).mapActivity,
+	reports.ReportMeetingActivities: (*processor).mapMeetingActivity,
+}
+
 // mapReport maps one report entry published by the zoom_reports input:
 // zoom = {report, account_id, entry}.
 func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
@@ -33,71 +40,8 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 	m.placeAt("zoom.account_id", "account_id", body["account_id"])
 	related := map[string]bool{}
 
-	switch report {
-	case reports.ReportOperationLogs:
-		catType, _ := toKeyword(entry["category_type"])
-		action, _ := toKeyword(entry["action"])
-		p.common(m, ev, "zoom.operationlogs", snake(catType)+"."+snake(action), p.operations, catType+"."+action)
-		m.set("observer.product", "Operation Logs")
-		for k, v := range entry {
-			switch k {
-			case "operator":
-				m.placeAt("zoom.operator", "entry."+k, v)
-			case "operation_detail":
-				text, _ := toKeyword(v)
-				if m.redact {
-					text = redactURL(text)
-				}
-				m.set("message", text)
-				m.operationDetail(parseOperationDetail(text), catType, related)
-			default:
-				m.placeAt("zoom.operation."+k, "entry."+k, v)
-			}
-		}
-		op := m.str("zoom.operator")
-		if strings.Contains(op, "@") {
-			m.setPerson("user", person{email: op}, related)
-		} else if op != "" {
-			m.setPerson("user", person{name: op}, related)
-		}
-
-	case reports.ReportActivities:
-		typ, _ := toKeyword(entry["type"])
-		action := "user." + map[string]string{"sign_in": "signed_in", "sign_out": "signed_out"}[snake(typ)]
-		if action == "user." {
-			action = "user." + snake(typ)
-		}
-		p.common(m, ev, "zoom.activities", action, p.taxonomy, action)
-		m.set("observer.product", "Sign In/Sign Out Activity")
-		for k, v := range entry {
-			m.placeAt("zoom.activity."+k, "entry."+k, v)
-		}
-		m.setPerson("user", person{email: m.str("zoom.activity.email")}, related)
-		if ip := m.str("zoom.activity.ip_address"); ip != "" {
-			if _, err := netip.ParseAddr(ip); err == nil {
-				m.set("source.ip", ip)
-				m.set("related.ip", []string{ip})
-			}
-		}
-		m.set("user_agent.name", m.str("zoom.activity.client_type"))
-		if v := m.str("zoom.activity.version"); v != "" && v != "-" {
-			m.set("user_agent.version", v)
-		}
-
-	case reports.ReportMeetingActivities:
-		category, _ := toKeyword(entry["activity_category"])
-		action := "meeting_activity." + snake(category)
-		p.common(m, ev, "zoom.meeting_activities", action, p.taxonomy, action)
-		m.set("observer.product", "Meeting Activities")
-		for k, v := range entry {
-			m.placeAt("zoom.meeting_activity."+k, "entry."+k, v)
-		}
-		detail := m.str("zoom.meeting_activity.activity_detail")
-		m.set("message", detail)
-		// The meeting's id, where the webhook events put it, so that the
-		// report and the notifications of one meeting join.
-		m.set("zoom.meeting.id", m.str("zoom.meeting_activity.meeting_number"))
-		m.setPerson("user", person{email: m.str("zoom.meeting_activity.operator_email"), fullName: m.str("zoom.meeting_activity.operator")}, related)
+	if mapEntry, ok := reportMappers[report]; ok {
+		mapEntry(p, m, ev, entry, related)
 	}
 	if t, ok := m.time(reportTimeFields[report]); ok {
 		ev.Timestamp = t

@@ -1,0 +1,36 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package zoom
+
+// mapChatChannel maps chat_channel.* events: the member an event is about, or every member as related.
+func mapChatChannel(m *mapping, n *notice) {
+	members, _ := m.raw("zoom.chat_channel.members").([]any)
+	for _, e := range members {
+		mm, _ := asMap(e)
+		p := person{id: str(mm, "id"), email: str(mm, "email"), fullName: firstNonEmpty(str(mm, "display_name"), fullName(str(mm, "first_name"), str(mm, "last_name")))}
+		if len(members) == 1 {
+			n.target = p
+		} else {
+			m.addRelated(n.related, p.id, p.email, p.fullName)
+		}
+	}
+}
+
+// mapChatMessage maps chat_message.* events: the contact of a direct message is the target.
+func mapChatMessage(m *mapping, n *notice) {
+	if e, id := m.str("zoom.chat_message.contact_email"), m.str("zoom.chat_message.contact_id"); e != "" || id != "" {
+		n.target = person{id: id, email: e}
+	}
+}
+
+// mapTeamChat maps team_chat.* events: the contact a file was shared with, or the invitee, is the target.
+func mapTeamChat(m *mapping, n *notice) {
+	if e, id := m.str("zoom.team_chat.contact_email"), m.str("zoom.team_chat.contact_id"); e != "" || id != "" {
+		n.target = person{id: id, email: e}
+	}
+	inv := "zoom.team_chat.invitee"
+	if p := (person{id: m.str(inv + ".user_id"), email: m.str(inv + ".user_email"), fullName: m.str(inv + ".display_name")}); !p.empty() {
+		n.target = p
+	}
+}

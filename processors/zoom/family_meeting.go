@@ -1,0 +1,73 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package zoom
+
+import "github.com/elastic/elastic-agent-libs/mapstr"
+
+// mapMeeting maps meeting.* and webinar.* events: participants, registrants, chat senders and recipients, URLs and times.
+func mapMeeting(m *mapping, n *notice) {
+	if n.action == "risk_alert" {
+		// Zoom found the meeting's link in a public post: the post is
+		// the URL of the alert, and the host the user it concerns.
+		m.setURL(m.str("zoom.meeting.armn_details.social_link"))
+		if n.actor.empty() {
+			n.actor = person{id: m.str("zoom.meeting.host_id"), email: m.str("zoom.meeting.host_email")}
+		}
+		if t, ok := m.time("zoom.meeting.armn_details.post_time"); ok {
+			m.set("event.start", t)
+		}
+	}
+	m.setURL(m.str("zoom." + n.family + ".join_url"))
+	m.addRelated(n.related, m.str("zoom."+n.family+".host_id"), m.str("zoom."+n.family+".host_email"))
+	if p := m.participant(); !p.empty() {
+		switch n.action {
+		case "participant_role_changed":
+			n.target = p // the host or a co-host changed it; Zoom does not say who
+		case "participant_put_in_waiting_room", "participant_admitted":
+			if n.actor.empty() {
+				n.actor = p
+			} else {
+				n.target = p
+			}
+		default:
+			n.actor = p
+		}
+		m.participantTimes()
+		if u := m.str("zoom.participant.sharing_details.file_link"); u != "" {
+			m.setURL(u)
+		}
+	} else if n.action != "risk_alert" {
+		m.sessionTimes("zoom." + n.family)
+	}
+	if r := m.registrant(); !r.empty() {
+		if n.action == "registration_created" || n.actor.empty() {
+			n.actor = r
+		} else {
+			n.target = r
+		}
+		m.setURL(m.str("zoom.registrant.join_url"))
+	}
+	for _, cm := range []string{"zoom." + n.family + ".chat_message", "zoom." + n.family + ".chat_message_file"} {
+		if m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
+			n.actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
+			if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
+				n.target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
+			}
+		}
+	}
+	m.setURL(m.str("zoom." + n.family + ".chat_message_file.download_url"))
+	m.setURL(m.str("zoom." + n.family + ".live_streaming.custom_live_streaming_settings.page_url"))
+	if shared, _ := m.raw("zoom." + n.family + ".share_with_users").([]mapstr.M); len(shared) > 0 {
+		// A summary shared with one user targets them; with more,
+		// they are all related.
+		for _, u := range shared {
+			email, _ := u["user_email"].(string)
+			if len(shared) == 1 {
+				n.target = person{email: email}
+			} else {
+				m.addRelated(n.related, email)
+			}
+		}
+	}
+}

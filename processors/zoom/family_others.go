@@ -1,0 +1,49 @@
+// Copyright 2026 The zoombeat Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package zoom
+
+import "github.com/elastic/elastic-agent-libs/mapstr"
+
+// mapZoomRoom maps zoomroom.* events: the time of the room event.
+func mapZoomRoom(m *mapping, n *notice) {
+	if t, ok := m.time("zoom.zoomroom.timestamp"); ok {
+		m.set("event.start", t)
+	}
+}
+
+// mapApp maps app_deauthorized: the user who removed the app.
+func mapApp(m *mapping, n *notice) {
+	// The user who removed the app; Zoom names only their id.
+	if n.actor.empty() {
+		n.actor = person{id: m.str("zoom.app.user_id")}
+	}
+	if t, ok := m.time("zoom.app.deauthorization_time"); ok {
+		m.set("event.start", t)
+	}
+}
+
+// mapWhiteboard maps whiteboard.* events: the collaborators the whiteboard is shared with.
+func mapWhiteboard(m *mapping, n *notice) {
+	// Sharing with one user or channel targets it; with more, they
+	// are all related. The owner is related too.
+	collaborators, _ := m.raw("zoom.whiteboard.collaborators").([]mapstr.M)
+	for _, c := range collaborators {
+		p := person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
+		if len(collaborators) == 1 {
+			n.target = p
+		} else {
+			m.addRelated(n.related, p.id, p.email, p.fullName)
+		}
+	}
+	m.addRelated(n.related, m.str("zoom.whiteboard.owner_id"))
+}
+
+// mapUnknownFamily maps events of a family zoombeat has no fields for.
+func mapUnknownFamily(m *mapping, n *notice) {
+	// A family zoombeat has no fields for: its object is kept in
+	// zoom.unmapped, where most families name its owner alike.
+	if n.actor.empty() {
+		n.actor = m.objectOwner()
+	}
+}
