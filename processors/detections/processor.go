@@ -61,6 +61,7 @@ type processor struct {
 	rules    []rule
 	counts   *windowCounter
 	networks *networkMemory
+	public   *publicRecordings
 }
 
 // New builds the processor from its configuration.
@@ -132,7 +133,7 @@ func newProcessor(cfg config) (*processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &processor{counts: newWindowCounter(maxCountKeys), networks: newNetworkMemory(cfg)}
+	p := &processor{counts: newWindowCounter(maxCountKeys), networks: newNetworkMemory(cfg), public: newPublicRecordings()}
 	mappings := map[string]sigma.FieldMapping{}
 	for _, f := range arrayFields {
 		mappings[f] = sigma.FieldMapping{TargetNames: []string{f}}
@@ -171,6 +172,7 @@ func eventTime(ctx context.Context) time.Time {
 // rule that cannot be evaluated is skipped, not fatal.
 func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	p.networks.annotate(ev)
+	p.public.annotate(ev)
 	flat := map[string]any(ev.Fields.Flatten())
 	flat["@timestamp"] = ev.Timestamp
 	ctx := context.WithValue(context.Background(), timeKey{}, ev.Timestamp)
@@ -179,6 +181,9 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 		res, err := r.eval.Matches(ctx, flat)
 		if err == nil && res.Match {
 			matched = append(matched, r)
+			if r.ID == publicRecordingRule {
+				p.public.remember(ev)
+			}
 		}
 	}
 	if len(matched) > 0 {
@@ -243,6 +248,7 @@ var tactics = map[string]struct{ id, name string }{
 
 var techniques = map[string]string{
 	"T1078": "Valid Accounts",
+	"T1070": "Indicator Removal",
 	"T1098": "Account Manipulation",
 	"T1485": "Data Destruction",
 	"T1528": "Steal Application Access Token",

@@ -257,6 +257,36 @@ func rulesAfterSeries(t *testing.T, n int, spacing time.Duration, event func(i i
 	return last
 }
 
+// A recording made public and deleted within the window is marked, by the
+// meeting id that the operation log's target and the webhook's
+// zoom.recording.id share.
+func TestPublicRecordingDeleted(t *testing.T) {
+	const rule = "Zoom recording made public, then deleted"
+	madePublic := time.Date(2024, 11, 23, 8, 15, 0, 0, time.UTC)
+	at := func(sample string, d time.Duration) *beat.Event {
+		ev := golden(t, sample)
+		ev.Timestamp = madePublic.Add(d)
+		return ev
+	}
+	run := func(events ...*beat.Event) []string {
+		p := mustProcessor(t)
+		var last []string
+		for _, ev := range events {
+			out, err := p.Run(ev)
+			require.NoError(t, err)
+			last = ruleNames(out)
+		}
+		return last
+	}
+	share := func() *beat.Event { return at("reports/operationlogs/recording-share-public", 0) }
+	assert.Contains(t, run(share(), at("reports/operationlogs/recording-delete", 2*time.Hour)), rule, "deleted two hours later (operation log)")
+	assert.Contains(t, run(share(), at("webhook/recording/recording.trashed", 3*24*time.Hour)), rule, "trashed three days later (webhook)")
+	assert.NotContains(t, run(at("reports/operationlogs/recording-delete", 2*time.Hour)), rule, "deleted, never made public")
+	assert.NotContains(t, run(share(), at("webhook/recording/recording.deleted", 8*24*time.Hour)), rule, "deleted after the window")
+	assert.NotContains(t, run(share(), edit(at("webhook/recording/recording.deleted", time.Hour), map[string]any{"zoom.recording.id": "11111111111"})), rule, "another recording")
+	assert.NotContains(t, run(share(), at("webhook/recording/recording.recovered", time.Hour)), rule, "recovered, not deleted")
+}
+
 func TestMassRecordingDeletion(t *testing.T) {
 	const rule = "Zoom mass cloud recording deletion"
 	run := func(n int, spacing time.Duration, sample string) []string {
