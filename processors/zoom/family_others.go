@@ -12,11 +12,19 @@ func mapZoomRoom(m *mapping, n *notice) {
 	}
 }
 
-// mapApp maps app_deauthorized: the user who removed the app.
+// mapApp maps app_deauthorized and app.* events: who removed the app, or
+// reviewed a request to install it.
 func mapApp(m *mapping, n *notice) {
-	// The user who removed the app; Zoom names only their id.
+	// The user who removed the app (Zoom names only their id), or the
+	// admin who reviewed a request to install it.
 	if n.actor.empty() {
-		n.actor = person{id: m.str("zoom.app.user_id")}
+		n.actor = person{id: m.str("zoom.app.user_id"), email: m.str("zoom.app.reviewer_email"), fullName: m.str("zoom.app.reviewer_name")}
+	}
+	// One user's request reviewed: that user is the target.
+	if reqs, _ := m.raw("zoom.app.reviewed_requests").([]any); len(reqs) == 1 {
+		if r, ok := asMap(reqs[0]); ok {
+			n.target = person{id: str(r, "request_user_id"), email: str(r, "request_user_email"), fullName: str(r, "request_user_name")}
+		}
 	}
 	if t, ok := m.time("zoom.app.deauthorization_time"); ok {
 		m.set("event.start", t)
