@@ -83,6 +83,7 @@ type notice struct {
 // and, when it needs more than the family does already, its family's file.
 // A family without a mapper is mapped by mapUnknownFamily.
 var familyMappers = map[string]func(*mapping, *notice){
+	"mail":         mapMail,
 	"account":      mapAccount,
 	"user":         mapUser,
 	"meeting":      mapMeeting,
