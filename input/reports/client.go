@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/time/rate"
 	"io"
 	"net/http"
 	"net/url"
@@ -36,6 +37,7 @@ type apiClient struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 	now     func() time.Time
 	quiet   *repeatedLog
+	limiter *rate.Limiter // shared by the input's reports
 }
 
 // APIError is an answer the client will not retry.
@@ -143,6 +145,24 @@ func (c *apiClient) nextWait(b *backoff.ExponentialBackOff) time.Duration {
 }
 
 // get performs a GET with every retry rule, and returns the body of a 200.
+// pace waits for the input's next request slot: Zoom's Reports API is a
+// "Heavy" API, limited per second by account plan, and a backfill would
+// otherwise send requests as fast as pages come and meet 429s. The
+// reservation is made at c.now and waited out with c.sleep, so that tests
+// run it on a fake clock.
+func (c *apiClient) pace(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	now := c.now()
+	d := c.limiter.ReserveN(now, 1).DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	c.metrics.rateWaits.Inc()
+	return c.sleep(ctx, d)
+}
+
 func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.baseURL + path + "?" + q.Encode()
 	refreshed := false
@@ -155,6 +175,9 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 		}
 		tries++
 		last := tries >= c.cfg.Retry.MaxAttempts
+		if err := c.pace(ctx); err != nil {
+			return nil, err
+		}
 		status, hdr, body, err := c.do(ctx, u, token)
 		// retry waits out a 5xx or network error, unless it was the last try.
 		retry := func(cause error) error {

@@ -65,6 +65,10 @@ type config struct {
 	ProxyURL string            `config:"proxy_url"`
 	Timeout  time.Duration     `config:"timeout"`
 
+	// RequestsPerSecond caps the input's requests to the Reports API, all
+	// its reports together.
+	RequestsPerSecond float64 `config:"requests_per_second"`
+
 	Retry struct {
 		MaxAttempts int           `config:"max_attempts"`
 		WaitMin     time.Duration `config:"wait_min"`
@@ -84,6 +88,9 @@ func defaultConfig() config {
 		APIURL:          "https://api.zoom.us/v2",
 		OAuthURL:        "https://zoom.us/oauth/token",
 		Timeout:         30 * time.Second,
+		// Zoom's documented Heavy rate on Pro accounts (Business and up
+		// allow 40/s).
+		RequestsPerSecond: 10,
 	}
 	c.Retry.MaxAttempts = 5
 	c.Retry.WaitMin = time.Second
@@ -131,6 +138,9 @@ func (c *config) Validate() error {
 		if p, err := url.Parse(c.ProxyURL); err != nil || p.Host == "" {
 			errs = append(errs, fmt.Errorf("proxy_url %s is not a URL", maskUserinfo(c.ProxyURL)))
 		}
+	}
+	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 100 {
+		errs = append(errs, fmt.Errorf("requests_per_second must be above 0 and at most 100, got %v", c.RequestsPerSecond))
 	}
 	if c.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("timeout must be positive, got %v", c.Timeout))

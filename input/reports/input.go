@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"net/http"
 	"net/url"
 	"time"
@@ -81,11 +82,20 @@ func configure(c *conf.C, _ *logp.Logger) ([]cursor.Source, cursor.Input, error)
 	for _, r := range cfg.reports() {
 		sources = append(sources, source{report: r, account: cfg.AccountID})
 	}
-	return sources, &input{cfg: cfg}, nil
+	return sources, newInput(cfg), nil
 }
 
 type input struct {
 	cfg config
+	// limiter keeps this input's requests to the Reports API, for all its
+	// reports together (they share the account's quota), under
+	// requests_per_second.
+	limiter *rate.Limiter
+}
+
+// newInput is the input for a configuration.
+func newInput(cfg config) *input {
+	return &input{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 1)}
 }
 
 func (*input) Name() string { return Name }
@@ -130,7 +140,7 @@ func (in *input) tokenSource(hc *http.Client, onRefresh func()) *tokenSource {
 
 func (in *input) apiClient(hc *http.Client, m *inputMetrics, log *logp.Logger) *apiClient {
 	return &apiClient{
-		http: hc, baseURL: in.cfg.APIURL, cfg: in.cfg, metrics: m, log: log, sleep: sleepCtx, now: time.Now,
+		http: hc, baseURL: in.cfg.APIURL, cfg: in.cfg, metrics: m, log: log, sleep: sleepCtx, now: time.Now, limiter: in.limiter,
 		tokens: in.tokenSource(hc, m.tokenRefreshes.Inc),
 		quiet:  newRepeatedLog(log, in.cfg.Interval.D()),
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"io"
 	"net"
 	"net/http"
@@ -476,4 +477,43 @@ func TestEntryWithoutValidTimeDoesNotMoveTheCursor(t *testing.T) {
 	require.Len(t, odd, 1, "published once")
 	msg, _ := odd[0].Fields.GetValue("error.message")
 	assert.Contains(t, fmt.Sprint(msg), `the entry's time "not a time" is not an RFC 3339 time`)
+}
+
+// Requests are paced at requests_per_second, for all the input's reports
+// together: on a fake clock, 21 requests at 10/s wait 2 s in all, and a
+// second client of the same input shares the budget.
+func TestRequestsArePaced(t *testing.T) {
+	clock := time.Unix(1_700_000_000, 0)
+	var waited time.Duration
+	r := newRig(t)
+	r.cfg.RequestsPerSecond = 10
+	in := newInput(r.cfg)
+	client := func() *apiClient {
+		return &apiClient{limiter: in.limiter, metrics: newInputMetrics(nil), now: func() time.Time { return clock },
+			sleep: func(_ context.Context, d time.Duration) error { waited += d; clock = clock.Add(d); return nil }}
+	}
+	a, b := client(), client()
+	for i := range 21 {
+		c := a
+		if i%2 == 1 {
+			c = b // the other report of the same input
+		}
+		require.NoError(t, c.pace(context.Background()))
+	}
+	assert.Equal(t, 2*time.Second, waited)
+	assert.EqualValues(t, 20, a.metrics.rateWaits.Get()+b.metrics.rateWaits.Get(), "every request after the first was held back")
+
+	// A poll paces every request it sends.
+	r.cfg.RequestsPerSecond = 2
+	r.cfg.InitialInterval = Duration(60 * 24 * time.Hour)
+	p := r.poller(ReportMeetingActivities, state{})
+	p.api.limiter = rate.NewLimiter(2, 1)
+	require.NoError(t, p.poll(context.Background()))
+	sent := r.server.Requests("/v2/report/meeting_activities", 200)
+	var paced time.Duration
+	for _, d := range r.sleeps {
+		paced += d
+	}
+	assert.GreaterOrEqual(t, paced, time.Duration(sent-1)*500*time.Millisecond-100*time.Millisecond, "%d requests at 2/s", sent)
+	assert.EqualValues(t, sent-1, p.metrics.rateWaits.Get())
 }
