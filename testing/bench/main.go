@@ -96,27 +96,38 @@ func (r result) cpuPer1000() float64 {
 	return r.cpu.Seconds() / float64(r.ok) * 1000
 }
 
-func run(duration, warmup time.Duration, concurrency int, keep bool) error {
-	root, err := repoRoot()
-	if err != nil {
-		return err
+// prepare makes a work directory (kept with keep, removed by cleanup
+// otherwise) and builds into it, as released, each of builds: {file name,
+// package}.
+func prepare(keep bool, builds ...[2]string) (root, work string, cleanup func(), err error) {
+	if root, err = repoRoot(); err != nil {
+		return "", "", nil, err
 	}
-	work, err := os.MkdirTemp("", "zoombeat-bench-")
-	if err != nil {
-		return err
+	if work, err = os.MkdirTemp("", "zoombeat-bench-"); err != nil {
+		return "", "", nil, err
 	}
+	cleanup = func() { _ = os.RemoveAll(work) }
 	if keep {
 		fmt.Println("work directory:", work)
-	} else {
-		defer os.RemoveAll(work)
+		cleanup = func() {}
 	}
-	for _, b := range [][2]string{{"filebeat", "."}, {"floor", "./testing/bench/floor"}} {
+	for _, b := range builds {
 		cmd := release.Command(root, filepath.Join(work, b[0]), b[1]) // the binary as released
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building %s: %w", b[0], err)
+			cleanup()
+			return "", "", nil, fmt.Errorf("building %s: %w", b[0], err)
 		}
 	}
+	return root, work, cleanup, nil
+}
+
+func run(duration, warmup time.Duration, concurrency int, keep bool) error {
+	root, work, cleanup, err := prepare(keep, [2]string{"filebeat", "."}, [2]string{"floor", "./testing/bench/floor"})
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	if fi, err := os.Stat(filepath.Join(work, "filebeat")); err == nil {
 		binarySize = fi.Size()
 	}

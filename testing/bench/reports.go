@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -34,25 +33,12 @@ var backfillEntries = []struct{ category, action, detail string }{
 // them all into the file output. It prints entries/s, requests per entry,
 // the highest request rate over any second, and peak RSS.
 func runBackfill(entries, days int, rps float64, keep bool) error {
-	root, err := repoRoot()
+	root, work, cleanup, err := prepare(keep, [2]string{"filebeat", "."})
 	if err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "zoombeat-backfill-")
-	if err != nil {
-		return err
-	}
-	if keep {
-		fmt.Println("work directory:", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	bin := filepath.Join(work, "filebeat")
-	build := release.Command(root, bin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("building filebeat: %w", err)
-	}
 
 	server := zoomsim.NewReportServer("acct-bench", "client-bench", "secret-bench")
 	defer server.Close()
