@@ -148,7 +148,7 @@ func (m *mapping) setRelated(related map[string]bool) {
 }
 
 func (m *mapping) raw(path string) any {
-	v, _ := m.fields.GetValue(path)
+	v, _ := m.get(path)
 	return v
 }
 

@@ -425,28 +425,36 @@ func (m *mapping) finish() {
 
 // Typed readers of the mapped document, for the ECS step.
 
-func (m *mapping) str(path string) string {
-	v, err := m.fields.GetValue(path)
-	if err != nil {
-		return ""
+// get reads the value at a dotted path of the document. The objects the
+// mapping made or found are cached by path (m.groups), so most reads are one
+// map lookup instead of a walk from the root.
+func (m *mapping) get(path string) (any, bool) {
+	if i := strings.LastIndexByte(path, '.'); i > 0 {
+		if obj, ok := m.groups[path[:i]]; ok {
+			v, ok := obj[path[i+1:]]
+			return v, ok
+		}
 	}
+	v, err := m.fields.GetValue(path)
+	return v, err == nil
+}
+
+func (m *mapping) str(path string) string {
+	v, _ := m.get(path)
 	s, _ := v.(string)
 	return s
 }
 
 func (m *mapping) time(path string) (time.Time, bool) {
-	v, err := m.fields.GetValue(path)
-	if err != nil {
+	v, ok := m.get(path)
+	if !ok {
 		return time.Time{}, false
 	}
 	return asTime(v)
 }
 
 func (m *mapping) long(path string) (int64, bool) {
-	v, err := m.fields.GetValue(path)
-	if err != nil {
-		return 0, false
-	}
+	v, _ := m.get(path)
 	i, ok := v.(int64)
 	return i, ok
 }
