@@ -15,7 +15,6 @@ package zoom
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +24,6 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
-	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
@@ -99,7 +97,7 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	if !ok {
 		return ev, nil
 	}
-	if report, ok := body["report"].(string); ok && slices.Contains(reports.Reports, report) {
+	if report, _ := body["report"].(string); reportMappings[report].mapEntry != nil {
 		_ = ev.Fields.Delete(p.cfg.Field)
 		p.mapReport(ev, report, body)
 	} else if name, ok := body["event"].(string); ok && name != "" {

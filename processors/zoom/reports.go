@@ -13,23 +13,24 @@ import (
 	"github.com/zoombeat/zoombeat/input/reports"
 )
 
-// reportTimeFields are the fields that hold a report entry's time, by report.
-var reportTimeFields = map[string]string{
-	reports.ReportOperationLogs:     "zoom.operation.time",
-	reports.ReportActivities:        "zoom.activity.time",
-	reports.ReportMeetingActivities: "zoom.meeting_activity.activity_time",
+// reportMapping is how the entries of one report are mapped: mapEntry, a
+// method in report_<report>.go, places the entry's fields, and timeField is
+// the mapped field that holds the entry's time, which becomes @timestamp.
+type reportMapping struct {
+	mapEntry  func(*processor, *mapping, *beat.Event, map[string]any, map[string]bool)
+	timeField string
 }
 
-// reportMappers map a report's entry, one method per report in
-// report_<report>.go.
-var reportMappers = map[string]func(*processor, *mapping, *beat.Event, map[string]any, map[string]bool){
-	reports.ReportOperationLogs:     (*processor).mapOperationLog,
-	reports.ReportActivities:        (*processor).mapActivity,
-	reports.ReportMeetingActivities: (*processor).mapMeetingActivity,
+// reportMappings are the reports the processor maps, by the name the
+// zoom_reports input gives them.
+var reportMappings = map[string]reportMapping{
+	reports.ReportOperationLogs:     {(*processor).mapOperationLog, "zoom.operation.time"},
+	reports.ReportActivities:        {(*processor).mapActivity, "zoom.activity.time"},
+	reports.ReportMeetingActivities: {(*processor).mapMeetingActivity, "zoom.meeting_activity.activity_time"},
 }
 
 // mapReport maps one report entry published by the zoom_reports input:
-// zoom = {report, account_id, entry}.
+// zoom = {report, account_id, entry}, report one of reportMappings.
 func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
 	m := &mapping{tree: p.tree, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
 	entry, ok := asMap(body["entry"])
@@ -40,10 +41,9 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 	m.placeAt("zoom.account_id", "account_id", body["account_id"])
 	related := map[string]bool{}
 
-	if mapEntry, ok := reportMappers[report]; ok {
-		mapEntry(p, m, ev, entry, related)
-	}
-	if t, ok := m.time(reportTimeFields[report]); ok {
+	r := reportMappings[report]
+	r.mapEntry(p, m, ev, entry, related)
+	if t, ok := m.time(r.timeField); ok {
 		ev.Timestamp = t
 	}
 	m.setRelated(related)
