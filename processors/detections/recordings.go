@@ -33,11 +33,14 @@ const (
 	maxPublicRecordings = 100000
 )
 
-// recordingKey finds the meeting id of the recording an event is about:
-// zoom.recording.id in webhook events, the id in parentheses that ends the
-// target of an operation log ("Quarterly access review (85746263467)").
+// operationRecordingID is the meeting id in parentheses that ends the
+// target of a recording's operation log ("Quarterly access review
+// (85746263467)").
 var operationRecordingID = regexp.MustCompile(`\((\d{9,12})\)$`)
 
+// recordingKey finds the meeting id of the recording an event is about:
+// zoom.recording.id in webhook events, operationRecordingID in operation
+// logs.
 func recordingKey(ev *beat.Event) string {
 	if v, _ := ev.Fields.GetValue("zoom.recording.id"); v != nil {
 		if s, ok := v.(string); ok && s != "" {

@@ -82,9 +82,8 @@ func Block(t *testing.T, head string) *conf.C {
 	reference, err := os.ReadFile(Path())
 	require.NoError(t, err)
 	lines := strings.Split(string(reference), "\n")
-	start := slices.IndexFunc(lines, func(l string) bool {
-		return regexp.MustCompile(`^#\s*- ` + regexp.QuoteMeta(head) + `$`).MatchString(l)
-	})
+	first := regexp.MustCompile(`^#\s*- ` + regexp.QuoteMeta(head) + `$`)
+	start := slices.IndexFunc(lines, first.MatchString)
 	require.GreaterOrEqual(t, start, 0, "filebeat.reference.yml has no example beginning with `- %s`", head)
 	indent := strings.Index(lines[start], "-")
 	item := []string{strings.Repeat(" ", indent-1) + lines[start][indent:]}
