@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/goreleaser/nfpm/v2"
 	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
@@ -56,12 +57,16 @@ func LinuxPackages(root, binary string, p release.Platform, outDir string) ([]st
 		return nil, err
 	}
 	own := filepath.Join(scratch, "linux")
+	h, err := home(root)
+	if err != nil {
+		return nil, err
+	}
+	mtime := buildTime(root)
 	var out []string
 	for _, format := range Packagers {
-		info, err := packageInfo(root, binary, p, own)
-		if err != nil {
-			return nil, err
-		}
+		// A fresh description per format: nfpm prepares its contents
+		// for one packager in place.
+		info := packageInfo(h, mtime, binary, p, own)
 		if err := nfpm.PrepareForPackager(info, format); err != nil {
 			return nil, fmt.Errorf("%s: %w", format, err)
 		}
@@ -94,7 +99,7 @@ func writePackage(packager nfpm.Packager, info *nfpm.Info, dst string) (err erro
 // packageInfo describes the package. Configuration is a conffile kept on
 // upgrade (config|noreplace) and readable by root and the service's group
 // only; the environment file, which holds secrets, by root only.
-func packageInfo(root, binary string, p release.Platform, own string) (*nfpm.Info, error) {
+func packageInfo(h []file, mtime time.Time, binary string, p release.Platform, own string) *nfpm.Info {
 	owned := func(mode fs.FileMode, owner, group string) *files.ContentFileInfo {
 		return &files.ContentFileInfo{Mode: mode, Owner: owner, Group: group}
 	}
@@ -107,10 +112,6 @@ func packageInfo(root, binary string, p release.Platform, own string) (*nfpm.Inf
 		{Destination: ConfigDir + "/modules.d", Type: files.TypeDir, FileInfo: owned(0o750, "root", User)},
 		{Destination: DataDir, Type: files.TypeDir, FileInfo: owned(0o750, User, User)},
 		{Destination: LogsDir, Type: files.TypeDir, FileInfo: owned(0o750, User, User)},
-	}
-	h, err := home(root)
-	if err != nil {
-		return nil, err
 	}
 	for _, f := range h {
 		if f.mode.IsDir() {
@@ -140,7 +141,7 @@ func packageInfo(root, binary string, p release.Platform, own string) (*nfpm.Inf
 		// zoombeat's code is Apache-2.0; the binary links Elastic-licensed
 		// modules (README, "Licensing"; NOTICE.txt).
 		License: "Apache-2.0 and Elastic-2.0",
-		MTime:   buildTime(root),
+		MTime:   mtime,
 		Overridables: nfpm.Overridables{
 			Contents: contents,
 			Scripts: nfpm.Scripts{
@@ -154,5 +155,5 @@ func packageInfo(root, binary string, p release.Platform, own string) (*nfpm.Inf
 			RPM: nfpm.RPM{Summary: "Zoom activity as ECS security events (a custom Filebeat)", Group: "System Environment/Daemons"},
 		},
 	}
-	return nfpm.WithDefaults(info), nil
+	return nfpm.WithDefaults(info)
 }
