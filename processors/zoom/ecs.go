@@ -83,7 +83,6 @@ type notice struct {
 // and, when it needs more than the family does already, its family's file.
 // A family without a mapper is mapped by mapUnknownFamily.
 var familyMappers = map[string]func(*mapping, *notice){
-	"mail":         mapMail,
 	"account":      mapAccount,
 	"user":         mapUser,
 	"meeting":      mapMeeting,
@@ -96,6 +95,7 @@ var familyMappers = map[string]func(*mapping, *notice){
 	"app":          mapApp,
 	"team_chat":    mapTeamChat,
 	"whiteboard":   mapWhiteboard,
+	"mail":         mapMail,
 }
 
 // ecs fills the ECS fields of a notification of the given event name.
@@ -113,25 +113,6 @@ func (m *mapping) ecs(name, family string) {
 		m.setPerson("user.target", n.target, n.related)
 	}
 	m.setRelated(n.related)
-}
-
-// objectOwner is the user an event of an unknown family is about, from
-// the keys by which Zoom's families name the owner, user or host of the
-// event's object.
-func (m *mapping) objectOwner() person {
-	get := func(keys ...string) string {
-		for _, k := range keys {
-			if s, ok := m.unmapped["payload.object."+k].(string); ok && s != "" {
-				return s
-			}
-		}
-		return ""
-	}
-	return person{
-		id:    get("owner_id", "user_id", "host_id", "creator_id"),
-		email: get("owner_email", "user_email", "host_email", "creator_email", "email"),
-		name:  get("owner_name", "user_name", "creator_name"),
-	}
 }
 
 // setRelated writes related.user, sorted, once for the document.

@@ -3,8 +3,6 @@
 
 package zoom
 
-import "strings"
-
 // mapChatChannel maps chat_channel.* events: the member an event is about, or every member as related.
 func mapChatChannel(m *mapping, n *notice) {
 	members, _ := m.raw("zoom.chat_channel.members").([]any)
@@ -34,13 +32,5 @@ func mapTeamChat(m *mapping, n *notice) {
 	inv := "zoom.team_chat.invitee"
 	if p := (person{id: m.str(inv + ".user_id"), email: m.str(inv + ".user_email"), fullName: m.str(inv + ".display_name")}); !p.empty() {
 		n.target = p
-	}
-}
-
-// mapMail maps mail.* events: the mailbox's owner is the target when the
-// operator is someone else (a delegate), which is what access reviews ask.
-func mapMail(m *mapping, n *notice) {
-	if box := m.str("zoom.mail.email"); box != "" && !strings.EqualFold(box, m.str("zoom.operator")) {
-		n.target = person{email: box}
 	}
 }

@@ -3,7 +3,11 @@
 
 package zoom
 
-import "github.com/elastic/elastic-agent-libs/mapstr"
+import (
+	"strings"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
 
 // mapZoomRoom maps zoomroom.* events: the time of the room event.
 func mapZoomRoom(m *mapping, n *notice) {
@@ -53,5 +57,32 @@ func mapUnknownFamily(m *mapping, n *notice) {
 	// zoom.unmapped, where most families name its owner alike.
 	if n.actor.empty() {
 		n.actor = m.objectOwner()
+	}
+}
+
+// objectOwner is the user an event of an unknown family is about, from
+// the keys by which Zoom's families name the owner, user or host of the
+// event's object.
+func (m *mapping) objectOwner() person {
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if s, ok := m.unmapped["payload.object."+k].(string); ok && s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	return person{
+		id:    get("owner_id", "user_id", "host_id", "creator_id"),
+		email: get("owner_email", "user_email", "host_email", "creator_email", "email"),
+		name:  get("owner_name", "user_name", "creator_name"),
+	}
+}
+
+// mapMail maps mail.* events: the mailbox's owner is the target when the
+// operator is someone else (a delegate), which is what access reviews ask.
+func mapMail(m *mapping, n *notice) {
+	if box := m.str("zoom.mail.email"); box != "" && !strings.EqualFold(box, m.str("zoom.operator")) {
+		n.target = person{email: box}
 	}
 }
