@@ -3,7 +3,52 @@
 
 package zoom
 
-// mapPhone maps phone.* events: caller and callee (phone.go).
+import (
+	"strings"
+	"time"
+)
+
+// mapPhone maps phone.* events: the two parties of a call onto source.user
+// (caller) and destination.user (callee); the actor is the party the event
+// is about.
 func mapPhone(m *mapping, n *notice) {
-	m.phone(n.action, &n.actor, n.related)
+	party := func(prefix string) person {
+		return person{id: m.str(prefix + ".user_id"), name: m.str(prefix + ".name")}
+	}
+	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
+	if !caller.empty() {
+		m.setPerson("source.user", caller, n.related)
+	}
+	if !callee.empty() {
+		m.setPerson("destination.user", callee, n.related)
+	}
+	switch {
+	case strings.HasPrefix(n.action, "caller_") && !caller.empty():
+		n.actor = caller
+	case strings.HasPrefix(n.action, "callee_") && !callee.empty():
+		n.actor = callee
+	case n.actor.empty():
+		n.actor = person{id: m.str("zoom.phone.user_id")}
+	}
+	m.setURL(m.str("zoom.phone.download_url"))
+
+	if t, ok := m.time("zoom.phone.date_time"); ok { // voicemail: duration in seconds
+		secs, _ := m.long("zoom.phone.duration")
+		m.setSpan(t, time.Time{}, time.Duration(secs)*time.Second)
+		return
+	}
+	var start time.Time
+	for _, p := range []string{"answer_start_time", "connected_start_time", "ringing_start_time"} {
+		if t, ok := m.time("zoom.phone." + p); ok {
+			start = t
+			break
+		}
+	}
+	end, hasEnd := m.time("zoom.phone.call_end_time")
+	switch {
+	case !start.IsZero():
+		m.setSpan(start, end, 0)
+	case hasEnd:
+		m.set("event.end", end)
+	}
 }
