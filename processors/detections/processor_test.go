@@ -269,14 +269,7 @@ func TestPublicRecordingDeleted(t *testing.T) {
 		return ev
 	}
 	run := func(events ...*beat.Event) []string {
-		p := mustProcessor(t)
-		var last []string
-		for _, ev := range events {
-			out, err := p.Run(ev)
-			require.NoError(t, err)
-			last = ruleNames(out)
-		}
-		return last
+		return rulesAfterSeries(t, len(events), 0, func(i int) *beat.Event { return events[i] })
 	}
 	share := func() *beat.Event { return at("reports/operationlogs/recording-share-public", 0) }
 	assert.Contains(t, run(share(), at("reports/operationlogs/recording-delete", 2*time.Hour)), rule, "deleted two hours later (operation log)")
