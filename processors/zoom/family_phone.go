@@ -6,6 +6,8 @@ package zoom
 import (
 	"strings"
 	"time"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // mapPhone maps phone.* events: the two parties of a call onto source.user
@@ -14,6 +16,14 @@ import (
 func mapPhone(m *mapping, n *notice) {
 	party := func(prefix string) person {
 		return person{id: m.str(prefix + ".user_id"), name: m.str(prefix + ".name")}
+	}
+	switch logs, _ := m.raw("zoom.phone.call_logs").([]mapstr.M); {
+	case len(logs) == 1:
+		m.liftCallLog(logs[0])
+	case len(logs) > 1: // no one pair is the event's: the parties are related only
+		for _, l := range logs {
+			m.addRelated(n.related, str(l, "caller_user_id"), str(l, "callee_user_id"))
+		}
 	}
 	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
 	if !caller.empty() {
@@ -50,5 +60,31 @@ func mapPhone(m *mapping, n *notice) {
 		m.setSpan(start, end, 0)
 	case hasEnd:
 		m.set("event.end", end)
+	}
+}
+
+// callLogParty names where a call log's flat party keys go in the party
+// groups the call and voicemail events fill.
+var callLogParty = map[string]string{
+	"user_id":     "user_id",
+	"name":        "name",
+	"number":      "phone_number",
+	"number_type": "number_type",
+}
+
+// liftCallLog copies the parties and time of a call-log event's only log to
+// the event, where the call events have them (zoom.phone.caller.*,
+// event.start and event.duration): Zoom sends one log per completed call, and rules
+// and dashboards should not have to look inside the nested list for them.
+// The log itself stays whole in zoom.phone.call_logs.
+func (m *mapping) liftCallLog(l mapstr.M) {
+	for _, side := range []string{"caller", "callee"} {
+		for key, field := range callLogParty {
+			m.set("zoom.phone."+side+"."+field, str(l, side+"_"+key))
+		}
+	}
+	if t, ok := asTime(l["date_time"]); ok {
+		secs, _ := l["duration"].(int64)
+		m.setSpan(t, time.Time{}, time.Duration(secs)*time.Second)
 	}
 }

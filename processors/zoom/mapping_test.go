@@ -401,6 +401,22 @@ func TestActorsAndTargets(t *testing.T) {
 	}
 }
 
+// TestCallLogParties: a call-log event's only log gives the event its parties
+// and span (the goldens show it); with several logs no one pair is the
+// event's, so the parties stay in the list and are only related.
+func TestCallLogParties(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"phone.caller_call_log_completed","event_ts":1732440517701,"payload":{"account_id":"A1","object":{"user_id":"u1","call_logs":[
+		{"id":"l1","caller_user_id":"u1","caller_number":"1001","callee_user_id":"u2","callee_number":"1002","date_time":"2024-11-24T12:00:00Z","duration":5},
+		{"id":"l2","caller_user_id":"u1","caller_number":"1001","callee_user_id":"u3","callee_number":"1003","date_time":"2024-11-24T12:05:00Z","duration":9}]}}}`)
+	assert.Nil(t, get(doc, "zoom.phone.callee"), "no one callee for two logs")
+	assert.Nil(t, get(doc, "destination.user"))
+	assert.Nil(t, get(doc, "event.start"))
+	assert.Equal(t, "u1", get(doc, "user.id"))
+	assert.Equal(t, []string{"u1", "u2", "u3"}, get(doc, "related.user"))
+	assert.Len(t, get(doc, "zoom.phone.call_logs"), 2)
+}
+
 // TestEventCreatedFromInput: the time of receipt that the input sets as
 // event.created (a common.Time, as libbeat's normalization makes it too) is
 // the document's event.created, and its @timestamp when Zoom sent no event_ts.

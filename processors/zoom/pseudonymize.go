@@ -55,6 +55,8 @@ var defaultPseudonymizedFields = []string{
 	"zoom.phone.user_id",
 	"zoom.phone.*.user_id", "zoom.phone.*.name", "zoom.phone.*.phone_number", "zoom.phone.*.extension_number",
 	"zoom.phone.*.extension_id", "zoom.phone.*.device_id", "zoom.phone.*.device_name",
+	"zoom.phone.call_logs.caller_user_id", "zoom.phone.call_logs.caller_name", "zoom.phone.call_logs.caller_number",
+	"zoom.phone.call_logs.callee_user_id", "zoom.phone.call_logs.callee_name", "zoom.phone.call_logs.callee_number",
 	"zoom.recording.participant_audio_files.file_name",
 	"zoom.activity.email", "zoom.activity.ip_address",
 	"zoom.operation.target",

@@ -115,6 +115,22 @@ func TestPseudonymizeLeavesNoOriginal(t *testing.T) {
 	}
 }
 
+// TestPseudonymizeCallLogs: the parties of a call-log event with several logs
+// are only in the nested list (none is lifted to zoom.phone.caller), and are
+// pseudonymized there.
+func TestPseudonymizeCallLogs(t *testing.T) {
+	pseudo := mustProcessor(t, pseudonymizing(false))
+	doc := run(t, pseudo, `{"event":"phone.caller_call_log_completed","event_ts":1732440517701,"payload":{"account_id":"A1","object":{"user_id":"u1","call_logs":[
+		{"id":"l1","caller_user_id":"u1-jill","caller_name":"Jill Chill","caller_number":"+12125550101","callee_user_id":"u2-pat","callee_name":"Pat Doe","callee_number":"+12125550102"},
+		{"id":"l2","caller_user_id":"u1-jill","caller_name":"Jill Chill","caller_number":"+12125550101","callee_user_id":"u3-sam","callee_name":"Sam Roe","callee_number":"+12125550103"}]}}}`)
+	b, err := json.Marshal(doc)
+	require.NoError(t, err)
+	for _, o := range []string{"u1-jill", "Jill Chill", "+12125550101", "u2-pat", "Pat Doe", "+12125550102", "u3-sam", "Sam Roe", "+12125550103"} {
+		assert.NotContains(t, string(b), o)
+	}
+	assert.Equal(t, "l2", get(doc, "zoom.phone.call_logs").([]mapstr.M)[1]["id"], "the logs themselves are kept")
+}
+
 func TestPseudonymizeConfig(t *testing.T) {
 	_, err := New(conf.MustNewConfigFrom(map[string]any{"pseudonymize.enabled": true}), nil)
 	require.Error(t, err)
