@@ -24,7 +24,13 @@ const maxDepth = 10000
 // pair as its largest single cost. It accepts exactly what encoding/json
 // accepts and yields the same values (FuzzDecodeObject checks both).
 type decoder struct {
-	data  []byte
+	data []byte
+	// text is data as one string, made once: a string without escapes is
+	// a slice of it rather than an allocation of its own (a notification
+	// has a hundred or so). The values then share text's memory, which
+	// lives as long as any of them: the values of one body live and die
+	// together anyway, in one event.
+	text  string
 	pos   int
 	depth int
 	// event makes objects mapstr.M and drops their null members unless
@@ -221,7 +227,7 @@ func (d *decoder) string() (string, error) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
-			s := string(d.data[start:d.pos])
+			s := d.text[start:d.pos]
 			d.pos++
 			return s, nil
 		case c == '\\' || c >= utf8.RuneSelf:

@@ -24,6 +24,7 @@ func DecodeEvent(data []byte, keepNull bool) (any, error) {
 }
 
 func decode(d decoder) (any, error) {
+	d.text = string(d.data)
 	v, err := d.value()
 	if err != nil {
 		return nil, err
