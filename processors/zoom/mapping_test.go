@@ -248,13 +248,13 @@ func TestUnknownEventIsKept(t *testing.T) {
 	assert.Nil(t, get(doc, "error.message"))
 	assert.Equal(t, "123", get(doc, "zoom.meeting.id"))
 	assert.Equal(t, "T", get(doc, "zoom.meeting.topic"))
-	assert.Equal(t, map[string]any{"x": int64(1)}, get(doc, "zoom.unmapped").(mapstr.M)["payload.object.brand_new_field"])
+	assert.Equal(t, map[string]any{"x": int64(1)}, get(doc, "zoom.unmapped").(map[string]any)["payload.object.brand_new_field"])
 
 	doc = run(t, p, `{"event":"whiteboard.created","event_ts":1732435200000,"payload":{"account_id":"A1","operator":"op@example.com","object":{"id":"wb1"}}}`)
 	assert.Equal(t, "whiteboard.created", get(doc, "event.action"))
 	assert.Equal(t, "A1", get(doc, "zoom.account_id"))
 	assert.Equal(t, "op@example.com", get(doc, "user.email"))
-	assert.Equal(t, "wb1", get(doc, "zoom.unmapped").(mapstr.M)["payload.object.id"], "an unknown family's object is kept")
+	assert.Equal(t, "wb1", get(doc, "zoom.unmapped").(map[string]any)["payload.object.id"], "an unknown family's object is kept")
 	assert.Nil(t, get(doc, "error.message"))
 	assert.Equal(t, []string{"creation"}, get(doc, "event.type"), "the verb says what happened")
 	assert.Equal(t, time.UnixMilli(1732435200000).UTC(), get(doc, "@timestamp"), "@timestamp from event_ts")
@@ -271,7 +271,7 @@ func TestBadShapesAreReported(t *testing.T) {
 	doc := run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"account_id":"A1","object":"not an object"}}`)
 	assert.Equal(t, "pipeline_error", get(doc, "event.kind"))
 	assert.Contains(t, get(doc, "error.message"), "zoom.meeting: payload.object is a string, not an object")
-	assert.Equal(t, "not an object", get(doc, "zoom.unmapped").(mapstr.M)["payload.object"])
+	assert.Equal(t, "not an object", get(doc, "zoom.unmapped").(map[string]any)["payload.object"])
 	assert.Equal(t, "meeting.started", get(doc, "event.action"), "the document is produced anyway")
 
 	doc = run(t, p, `{"event":"meeting.started","event_ts":"yesterday","payload":{"object":{"id":1,"start_time":"next tuesday","duration":"long","participant":{"public_ip":"999.1.1.1"}}}}`)
@@ -285,7 +285,7 @@ func TestBadShapesAreReported(t *testing.T) {
 	} {
 		assert.Contains(t, msg, want)
 	}
-	un := get(doc, "zoom.unmapped").(mapstr.M)
+	un := get(doc, "zoom.unmapped").(map[string]any)
 	assert.Equal(t, "next tuesday", un["payload.object.start_time"])
 	assert.Equal(t, "yesterday", un["event_ts"])
 	assert.Equal(t, "1", get(doc, "zoom.meeting.id"))

@@ -14,6 +14,12 @@ import (
 type fieldNode struct {
 	zoommodule.Field
 	children map[string]*fieldNode
+	// What coercing a value needs, worked out once for the schema rather
+	// than for every value: the last key of Path, whether the type is a
+	// keyword type, and whether the key holds a secret.
+	key     string
+	keyword bool
+	secret  bool
 }
 
 // child is the declared sub-field key of n, or nil (n may be nil).
@@ -25,7 +31,7 @@ func (n *fieldNode) child(key string) *fieldNode {
 }
 
 // name is the last key of n's path.
-func (n *fieldNode) name() string { return lastKey(n.Path) }
+func (n *fieldNode) name() string { return n.key }
 
 // rel is n's path relative to base (a nested field n is under), or its
 // whole path when base is nil.
@@ -56,7 +62,8 @@ type fieldTree struct {
 func newFieldTree(schema zoommodule.Schema) *fieldTree {
 	t := &fieldTree{byPath: make(map[string]*fieldNode, len(schema))}
 	for path, f := range schema {
-		t.byPath[path] = &fieldNode{Field: f}
+		key := lastKey(path)
+		t.byPath[path] = &fieldNode{Field: f, key: key, keyword: isKeywordType(f.Type), secret: isSecretKey(key)}
 	}
 	for path, n := range t.byPath {
 		if i := strings.LastIndexByte(path, '.'); i >= 0 {
