@@ -185,16 +185,39 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 	case "flattened":
 		m.put(dst, n.rel(base), m.keep(n.name(), from.String(), 1, v))
 	default:
-		if s, ok := v.(string); ok && s == "" && !n.keyword {
-			return // Zoom sends "" for "no value" (a recording not yet ended, an unknown IP)
+		if cv, ok := m.scalarOf(n, from, v); ok {
+			m.put(dst, n.rel(base), cv)
 		}
-		cv, err := m.coerce(n, v)
-		if err != nil {
-			m.fail(n.Path, from.String(), v, err)
-			return
-		}
-		m.put(dst, n.rel(base), cv)
 	}
+}
+
+// scalarOf is v as the scalar field n holds it, or false when there is
+// nothing to place: JSON null, Zoom's "" for "no value" (a recording not yet
+// ended, an unknown IP) in a field that is no keyword, or a value of the
+// wrong shape, which fail records.
+func (m *mapping) scalarOf(n *fieldNode, from *source, v any) (any, bool) {
+	if v == nil {
+		return nil, false
+	}
+	if s, ok := v.(string); ok && s == "" && !n.keyword {
+		return nil, false
+	}
+	cv, err := m.coerce(n, v)
+	if err != nil {
+		m.fail(n.Path, from.String(), v, err)
+		return nil, false
+	}
+	return cv, true
+}
+
+// isScalar reports whether n holds values rather than objects or lists of
+// them.
+func (n *fieldNode) isScalar() bool {
+	switch n.Type {
+	case "group", "object", "nested", "flattened":
+		return false
+	}
+	return true
 }
 
 // placeAt places v, found at from, into the field at the dotted path.
@@ -323,9 +346,13 @@ func (m *mapping) coerce(n *fieldNode, v any) (any, error) {
 			}
 			s = redactURL(s)
 		}
-		return s, nil
+		return same(v, s), nil
 	case typ == "long" || typ == "integer" || typ == "short" || typ == "byte":
-		return toLong(v)
+		i, err := toLong(v)
+		if err != nil {
+			return nil, err
+		}
+		return same(v, i), nil
 	case typ == "float" || typ == "double" || typ == "scaled_float" || typ == "half_float":
 		if f, ok := number(v); ok {
 			return f, nil
@@ -339,6 +366,16 @@ func (m *mapping) coerce(n *fieldNode, v any) (any, error) {
 		return toIP(v)
 	}
 	return v, nil
+}
+
+// same returns v when it already holds c, and c otherwise. Putting a string
+// or an integer into an interface allocates; most values are already what
+// their field holds, in the interface the decoder made.
+func same[T comparable](v any, c T) any {
+	if t, ok := v.(T); ok && t == c {
+		return v
+	}
+	return c
 }
 
 // fail records a value of the wrong shape: the document keeps it under
@@ -375,6 +412,58 @@ func (m *mapping) placeNotification(body map[string]any, family string) {
 	}
 }
 
+// adoptObject makes obj, the notification's payload.object, the document's
+// zoom.<family> object (base) in place: the values that keep their key are
+// converted where they are, and only the others are moved out of it
+// (undeclared keys, objects, lists, keys that other groups take). Copying
+// every value into a new object cost a map, its growth and a map assignment
+// per value for every notification, and left the decoded object to the
+// garbage collector (docs/performance.md).
+func (m *mapping) adoptObject(base *fieldNode, obj map[string]any, at *source) {
+	type entry struct {
+		key string
+		v   any
+	}
+	var moved []entry
+	for k, v := range obj {
+		n := base.child(k)
+		if _, relocated := objectRelocations[k]; v != nil && (relocated || n == nil || !n.isScalar()) {
+			moved = append(moved, entry{k, v})
+			delete(obj, k)
+			continue
+		}
+		atKey := at.key(k)
+		if cv, ok := m.scalarOf(n, &atKey, v); ok {
+			obj[k] = cv
+		} else {
+			delete(obj, k)
+		}
+	}
+	if len(obj) > 0 {
+		parent := m.object(nil, "zoom")
+		if prior, ok := asMap(parent[base.key]); ok { // what the notification's other keys put there
+			for k, v := range prior {
+				obj[k] = v
+			}
+		}
+		parent[base.key] = obj
+		if m.groups == nil {
+			m.groups = map[string]mapstr.M{}
+		}
+		m.groups[base.Path] = obj
+	}
+	for _, e := range moved {
+		n := base.child(e.key)
+		if to, relocated := objectRelocations[e.key]; relocated {
+			n = m.tree.lookup(to)
+		} else if n == nil {
+			n = prefixedKey(m.tree, base.Path, e.key)
+		}
+		atKey := at.key(e.key)
+		m.place(nil, nil, n, e.key, &atKey, e.v)
+	}
+}
+
 func (m *mapping) placePayload(payload map[string]any, family string) {
 	var base *fieldNode // undeclared families land in zoom.unmapped
 	if _, known := familyMappers[family]; known {
@@ -390,16 +479,14 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 				continue
 			}
 			at := from.key(k)
-			for ok, ov := range obj {
-				n := base.child(ok)
-				if to, moved := objectRelocations[ok]; moved {
-					n = m.tree.lookup(to)
-				} else if n == nil && base != nil {
-					n = prefixedKey(m.tree, base.Path, ok)
+			if base == nil {
+				for ok, ov := range obj {
+					atKey := at.key(ok)
+					m.place(nil, nil, nil, ok, &atKey, ov)
 				}
-				atKey := at.key(ok)
-				m.place(nil, nil, n, ok, &atKey, ov)
+				continue
 			}
+			m.adoptObject(base, obj, &at)
 		default:
 			n := m.tree.zoom.child(k)
 			if to, renamed := payloadRenames[k]; renamed {

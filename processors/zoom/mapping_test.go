@@ -514,3 +514,31 @@ func TestEventsDocIsCurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, stale, "run `go tool mage update`")
 }
+
+// TestObjectAdoptedInPlace: payload.object becomes zoom.<family> in place
+// (adoptObject). Whatever order the notification's keys come in (maps
+// iterate at random, so each case runs many times), values placed there by
+// other keys stay, and an object left with nothing declared in it is not
+// written as an empty one.
+func TestObjectAdoptedInPlace(t *testing.T) {
+	p := mustProcessor(t, nil)
+	for range 30 {
+		doc := run(t, p, `{"event":"recording.completed","event_ts":1732435200000,"download_token":"tok","payload":{"account_id":"A1","object":{"id":123,"topic":"T","total_size":"","brand_new":1}}}`)
+		assert.Equal(t, Redacted, get(doc, "zoom.recording.download_token"))
+		assert.Equal(t, "123", get(doc, "zoom.recording.id"))
+		assert.Equal(t, "T", get(doc, "zoom.recording.topic"))
+		assert.Nil(t, get(doc, "zoom.recording.total_size"), `"" is no size`)
+		assert.Nil(t, get(doc, "zoom.recording.brand_new"))
+		assert.Equal(t, int64(1), get(doc, "zoom.unmapped").(map[string]any)["payload.object.brand_new"])
+
+		doc = run(t, p, `{"event":"meeting.participant_joined","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"participant":{"user_id":"u1"},"start_time":"","id":null}}}`)
+		assert.Equal(t, "u1", get(doc, "zoom.participant.user_id"))
+		assert.Nil(t, get(doc, "zoom.meeting"), "no empty zoom.meeting")
+		assert.Nil(t, get(doc, "error.message"))
+
+		doc = run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":"1","duration":"long"}}}`)
+		assert.Nil(t, get(doc, "zoom.meeting.duration"))
+		assert.Equal(t, "long", get(doc, "zoom.unmapped").(map[string]any)["payload.object.duration"])
+		assert.Contains(t, get(doc, "error.message"), "zoom.meeting.duration")
+	}
+}
