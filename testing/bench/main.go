@@ -57,7 +57,7 @@ func main() {
 	flag.StringVar(&filebeatEnv, "env", "", `environment variables for Filebeat only, e.g. "GOGC=300"`)
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of Filebeat under load to this file (go tool pprof)")
 	flag.BoolVar(&bare, "bare", false, "run Filebeat without the zoom module: the zoom_webhook input unsigned and unmapped, to measure libbeat's share")
-	flag.StringVar(&memProfile, "memprofile", "", "write Filebeat's allocation profile after the load to this file (go tool pprof -sample_index=alloc_space)")
+	flag.StringVar(&memProfile, "memprofile", "", "write Filebeat's allocation profile after the load to this file (go tool pprof -sample_index=alloc_space); with -backfill, its heap profile at the end")
 	backfill := flag.Int("backfill", 0, "instead of the webhook load, measure a zoom_reports backfill of this many operation-log entries (e.g. 1000000)")
 	backfillDays := flag.Int("backfill-days", 180, "the days the backfill's entries span")
 	backfillRate := flag.Float64("backfill-rps", 10, "the backfill's requests_per_second")
