@@ -65,3 +65,24 @@ func FuzzProcessor(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedactURL: the scanner masks exactly what the regular expression of
+// the same rule (secretParam) masks, on any text.
+func FuzzRedactURL(f *testing.F) {
+	for _, s := range []string{
+		"https://example.zoom.us/j/123?pwd=abc123",
+		"https://example.zoom.us/s/123?zak=eyJhbGci&pwd=x#frag",
+		"join: https://zoom.us/j/1?PWD=Secret and https://zoom.us/j/2?tk=t0k&x=1",
+		"?token=&access_token=a b?jwt=j\"x'<y>z",
+		"a=b&c=d", "?pwd", "&pwd==", "?passcode=\tx", "&pwd=ab&pwd=cd", "?pwd=é&zak=\u212a",
+		"https://zoom.us/rec/download/x?access_token=aa&jwt=bb&type=1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := secretParam.ReplaceAllString(s, "${1}"+Redacted)
+		if got := redactURL(s); got != want {
+			t.Fatalf("redactURL(%q) = %q, the rule's regular expression gives %q", s, got, want)
+		}
+	})
+}
