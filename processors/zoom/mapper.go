@@ -145,7 +145,7 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 	}
 	if n == nil {
 		src := from.String()
-		m.unmapped[src] = m.keep(key, src, unmappedLevel, v)
+		m.unmapped[src] = m.keep(key, from, unmappedLevel, v)
 		return
 	}
 	switch n.Type {
@@ -183,7 +183,7 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 			m.put(dst, n.rel(base), out)
 		}
 	case "flattened":
-		m.put(dst, n.rel(base), m.keep(n.name(), from.String(), 1, v))
+		m.put(dst, n.rel(base), m.keep(n.name(), from, 1, v))
 	default:
 		if cv, ok := m.scalarOf(n, from, v); ok {
 			m.put(dst, n.rel(base), cv)
@@ -238,11 +238,14 @@ func isKeywordType(typ string) bool {
 // zoom.overflow (see fitFlattened). from names the value in the
 // notification; level is the depth of objects it lands at in the flattened
 // field (1: the field's own value).
-func (m *mapping) keep(key, from string, level int, v any) any {
+func (m *mapping) keep(key string, from *source, level int, v any) any {
 	if m.redact {
 		v = redactDeep(key, v)
 	}
-	return m.fitFlattened(from, v, level)
+	if fitsFlattened(v, level) { // the common case: from is spelled out only for zoom.overflow
+		return v
+	}
+	return m.fitFlattened(from.String(), v, level)
 }
 
 // unmappedLevel is where a value lands in zoom.unmapped: one level below
@@ -382,7 +385,7 @@ func same[T comparable](v any, c T) any {
 // zoom.unmapped and says which field it could not fill.
 func (m *mapping) fail(path, src string, v any, err error) {
 	m.errs = append(m.errs, fmt.Sprintf("%s: %v", path, err))
-	m.unmapped[src] = m.keep(lastKey(path), src, unmappedLevel, v)
+	m.unmapped[src] = m.keep(lastKey(path), &source{name: src}, unmappedLevel, v)
 }
 
 func lastKey(path string) string {

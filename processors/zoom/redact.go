@@ -128,7 +128,9 @@ func endsParamValue(c byte) bool {
 
 // redactDeep masks secrets inside a value that is kept whole (flattened
 // fields such as settings and old values): secret keys at any depth, and
-// secret URL parameters in any string.
+// secret URL parameters in any string. It changes v's objects and lists in
+// place: they are the notification's, which the mapping consumes, and a copy
+// of each cost more than the rest of their placement.
 func redactDeep(key string, v any) any {
 	switch t := v.(type) {
 	case string:
@@ -137,18 +139,15 @@ func redactDeep(key string, v any) any {
 		}
 		return redactURL(t)
 	case []any:
-		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = redactDeep(key, e)
+			t[i] = redactDeep(key, e)
 		}
-		return out
 	default:
 		if m, ok := asMap(v); ok {
-			out := make(map[string]any, len(m))
 			for k, e := range m {
-				out[k] = redactDeep(k, e)
+				m[k] = redactDeep(k, e)
 			}
-			return out
+			return m // as a plain map, which the outputs encode without reflection
 		}
 		if isSecretKey(key) && v != nil {
 			return Redacted

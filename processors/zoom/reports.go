@@ -86,6 +86,9 @@ func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, t
 	m.set("ecs.version", ECSVersion)
 }
 
+// detailSource is where the parsed detail was found, for zoom.overflow.
+var detailSource = &source{name: "entry.operation_detail"}
+
 // operationDetail places what the parser found: the target user, the changed
 // values, the named properties and any JSON.
 func (m *mapping) operationDetail(d operationDetail, categoryType string, related map[string]bool) {
@@ -122,16 +125,16 @@ func (m *mapping) operationDetail(d operationDetail, categoryType string, relate
 		for k, v := range d.Fields {
 			fields[k] = v
 		}
-		m.set("zoom.operation.details", m.keep("details", "entry.operation_detail", 1, fields))
+		m.set("zoom.operation.details", m.keep("details", detailSource, 1, fields))
 	}
 	if len(d.Changes) > 0 {
 		changes := map[string]any{}
 		for k, c := range d.Changes {
 			changes[k] = map[string]any{"from": c[0], "to": c[1]}
 		}
-		m.set("zoom.operation.changes", m.keep("changes", "entry.operation_detail", 1, changes))
+		m.set("zoom.operation.changes", m.keep("changes", detailSource, 1, changes))
 	}
 	if d.JSON != nil {
-		m.set("zoom.operation.detail_json", m.keep("detail_json", "entry.operation_detail", 1, d.JSON))
+		m.set("zoom.operation.detail_json", m.keep("detail_json", detailSource, 1, d.JSON))
 	}
 }
