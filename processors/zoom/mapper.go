@@ -113,9 +113,9 @@ func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
 		if !ok {
 			// A plain map, not a mapstr.M (the same type underneath): the
 			// outputs' encoder (go-structform) converts every named map
-			// type through reflection first, about 15 % of the encoding time of
-			// a mapped document (docs/performance.md). libbeat reads and
-			// updates both kinds alike.
+			// type through reflection first, about 15 % of the encoding
+			// time of a mapped document (docs/performance.md). libbeat
+			// reads and updates both kinds alike.
 			next = map[string]any{}
 			cur[seg] = next
 		}
@@ -443,28 +443,33 @@ func (m *mapping) adoptObject(base *fieldNode, obj map[string]any, at *source) {
 		}
 	}
 	if len(obj) > 0 {
-		parent := m.object(nil, "zoom")
+		parent := m.object(nil, "zoom")               // which also made m.groups
 		if prior, ok := asMap(parent[base.key]); ok { // what the notification's other keys put there
 			for k, v := range prior {
 				obj[k] = v
 			}
 		}
 		parent[base.key] = obj
-		if m.groups == nil {
-			m.groups = map[string]mapstr.M{}
-		}
 		m.groups[base.Path] = obj
 	}
 	for _, e := range moved {
-		n := base.child(e.key)
-		if to, relocated := objectRelocations[e.key]; relocated {
-			n = m.tree.lookup(to)
-		} else if n == nil {
-			n = prefixedKey(m.tree, base.Path, e.key)
-		}
 		atKey := at.key(e.key)
-		m.place(nil, nil, n, e.key, &atKey, e.v)
+		m.place(nil, nil, m.objectField(base, e.key), e.key, &atKey, e.v)
 	}
+}
+
+// objectField is the field of key of payload.object in a notification of
+// the family base (nil: a family zoombeat does not map): a group that
+// several families share, the family's own field, or one that Zoom spells
+// flat with its group in front; nil when none is declared.
+func (m *mapping) objectField(base *fieldNode, key string) *fieldNode {
+	if to, relocated := objectRelocations[key]; relocated {
+		return m.tree.lookup(to)
+	}
+	if n := base.child(key); n != nil || base == nil {
+		return n
+	}
+	return prefixedKey(m.tree, base.Path, key)
 }
 
 func (m *mapping) placePayload(payload map[string]any, family string) {
@@ -485,7 +490,7 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 			if base == nil {
 				for ok, ov := range obj {
 					atKey := at.key(ok)
-					m.place(nil, nil, nil, ok, &atKey, ov)
+					m.place(nil, nil, m.objectField(nil, ok), ok, &atKey, ov)
 				}
 				continue
 			}

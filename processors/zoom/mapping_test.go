@@ -542,3 +542,14 @@ func TestObjectAdoptedInPlace(t *testing.T) {
 		assert.Contains(t, get(doc, "error.message"), "zoom.meeting.duration")
 	}
 }
+
+// TestUnknownFamilyKeepsSharedGroups: in an event of a family zoombeat does
+// not map, payload.object's participant, registrant and settings still go to
+// the groups every family shares; only the rest lands in zoom.unmapped.
+func TestUnknownFamilyKeepsSharedGroups(t *testing.T) {
+	p := mustProcessor(t, nil)
+	doc := run(t, p, `{"event":"docs.participant_joined","event_ts":1732435200000,"payload":{"account_id":"A1","object":{"id":"d1","participant":{"user_id":"u1","email":"u1@example.com"}}}}`)
+	assert.Equal(t, "u1", get(doc, "zoom.participant.user_id"))
+	assert.Equal(t, "d1", get(doc, "zoom.unmapped").(map[string]any)["payload.object.id"])
+	assert.NotContains(t, get(doc, "zoom.unmapped"), "payload.object.participant")
+}
