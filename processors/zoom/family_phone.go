@@ -63,24 +63,20 @@ func mapPhone(m *mapping, n *notice) {
 	}
 }
 
-// callLogParty names where a call log's flat party keys go in the party
-// groups the call and voicemail events fill.
-var callLogParty = map[string]string{
-	"user_id":     "user_id",
-	"name":        "name",
-	"number":      "phone_number",
-	"number_type": "number_type",
-}
-
 // liftCallLog copies the parties and time of a call-log event's only log to
 // the event, where the call events have them (zoom.phone.caller.*,
-// event.start and event.duration): Zoom sends one log per completed call, and rules
-// and dashboards should not have to look inside the nested list for them.
-// The log itself stays whole in zoom.phone.call_logs.
+// event.start and event.duration): Zoom sends one log per completed call,
+// and rules and dashboards should not have to look inside the nested list
+// for them. The log's flat party keys (caller_number...) find their fields
+// as the voicemail's do (prefixedKey). The log itself stays whole in
+// zoom.phone.call_logs.
 func (m *mapping) liftCallLog(l mapstr.M) {
-	for _, side := range []string{"caller", "callee"} {
-		for key, field := range callLogParty {
-			m.set("zoom.phone."+side+"."+field, str(l, side+"_"+key))
+	for k, v := range l {
+		if !strings.HasPrefix(k, "caller_") && !strings.HasPrefix(k, "callee_") {
+			continue
+		}
+		if n := prefixedKey(m.tree, "zoom.phone", k); n != nil {
+			m.set(n.Path, v)
 		}
 	}
 	if t, ok := asTime(l["date_time"]); ok {
