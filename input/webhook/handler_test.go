@@ -500,3 +500,22 @@ func TestPanicIsAnswered500(t *testing.T) {
 	assert.Contains(t, fmt.Sprint(logged[0].ContextMap()["panic"]), "boom in makeEvent")
 	assert.Empty(t, hs.pipe.Events())
 }
+
+// The answer to an accepted notification is spelled out by hand; it must be
+// the bytes encoding/json would write, and any other answer must go through
+// encoding/json.
+func TestAnswerMarshal(t *testing.T) {
+	for _, a := range []answer{
+		{Message: msgAcknowledged, ID: DeliveryID(sampleBody)},
+		{Message: msgAcknowledged, ID: `not "hex" <id>`},
+		{Message: msgAcknowledged},
+		{Message: "acknowledged\u2028", ID: "abc"},
+		message("body is over max_body_bytes 1048576 <&>"),
+		{PlainToken: "qgg8vlvZRS6UYooatFL8Aw", EncryptedToken: "a1b2"},
+		{},
+	} {
+		var want bytes.Buffer
+		require.NoError(t, json.NewEncoder(&want).Encode(a))
+		assert.Equal(t, want.String(), string(a.marshal()), "%+v", a)
+	}
+}
