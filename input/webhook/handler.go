@@ -34,7 +34,7 @@ const eventURLValidation = "endpoint.url_validation"
 // whatever Filebeat does not hold yet.
 type handler struct {
 	cfg       config
-	secret    []byte
+	key       *Key // nil with allow_unsigned and no secret_token
 	headers   []string // include_headers, canonicalised
 	publisher *publisher
 	budget    *bodyBudget
@@ -48,7 +48,6 @@ type handler struct {
 func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, stopping <-chan struct{}) *handler {
 	h := &handler{
 		cfg:       cfg,
-		secret:    []byte(cfg.SecretToken),
 		publisher: p,
 		budget:    newBodyBudget(int64(cfg.MaxInflightBytes)),
 		metrics:   m,
@@ -56,6 +55,9 @@ func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, sto
 		stopping:  stopping,
 		health:    newHealth(func(status.Status, string) {}, "", nil),
 		now:       time.Now,
+	}
+	if cfg.SecretToken != "" {
+		h.key = NewKey([]byte(cfg.SecretToken))
 	}
 	for _, name := range cfg.IncludeHeaders {
 		h.headers = append(h.headers, http.CanonicalHeaderKey(name))
@@ -329,10 +331,10 @@ func (h *handler) authenticate(hdr http.Header, raw []byte) error {
 			return fmt.Errorf("%s header does not match secret.value", strings.ToLower(h.cfg.Secret.Header))
 		}
 	}
-	if len(h.secret) == 0 { // allow_unsigned: true, warned about at start
+	if h.key == nil { // allow_unsigned: true, warned about at start
 		return nil
 	}
-	return VerifySignature(h.secret, raw, hdr.Get(headerTimestamp), hdr.Get(headerSignature), h.cfg.Signature.MaxAge, h.now())
+	return VerifySignature(h.key, raw, hdr.Get(headerTimestamp), hdr.Get(headerSignature), h.cfg.Signature.MaxAge, h.now())
 }
 
 // DecodeNotification parses a Zoom notification: one JSON object with an
@@ -381,11 +383,11 @@ func (h *handler) answerChallenge(body mapstr.M) (int, answer) {
 	if token == "" {
 		return http.StatusBadRequest, message(`endpoint.url_validation without a "payload.plainToken" string`)
 	}
-	if len(h.secret) == 0 {
+	if h.key == nil {
 		return http.StatusInternalServerError, message("cannot answer endpoint.url_validation: secret_token is not configured")
 	}
 	h.metrics.crcAnswered.Inc()
-	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.secret, token)}
+	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.key, token)}
 }
 
 // DeliveryID is the stable id of a Zoom notification: the hex SHA-256 of its

@@ -6,6 +6,7 @@ package webhook
 import (
 	"math"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestEncryptedTokenZoomVector(t *testing.T) {
 	// The example from Zoom's documentation of the URL validation challenge.
 	assert.Equal(t,
 		"70c1f2e2e6ca2d39297490d1f9142c7d701415ea8e6151f6562a08fa657a40ff",
-		EncryptedToken([]byte("secretValueTest"), "qgg8vlvZRS6UYooatFL8Aw"))
+		EncryptedToken(NewKey([]byte("secretValueTest")), "qgg8vlvZRS6UYooatFL8Aw"))
 }
 
 func TestVerifySignature(t *testing.T) {
@@ -70,7 +71,7 @@ func TestVerifySignature(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := VerifySignature([]byte(secret), c.body, c.ts, c.sig, 5*time.Minute, now)
+			err := VerifySignature(NewKey([]byte(secret)), c.body, c.ts, c.sig, 5*time.Minute, now)
 			if c.wantError == "" {
 				require.NoError(t, err)
 				return
@@ -95,13 +96,13 @@ func upper(s string) string {
 }
 
 func TestZoomsimAgreesWithVerify(t *testing.T) {
-	// The simulator signs independently of computeSignature; both must agree
+	// The simulator signs independently of Key.signature; both must agree
 	// with a vector worked out by hand with openssl:
 	// printf 'v0:1700000000:{}' | openssl dgst -sha256 -hmac key
 	const want = "v0=fd9fa6c53274153a1b20c4777f83ea49e617d4b58da089ca0e8ae76300d03970"
 	got := zoomsim.Signature("key", []byte("{}"), 1700000000)
 	assert.Equal(t, want, got)
-	require.NoError(t, VerifySignature([]byte("key"), []byte("{}"), "1700000000", got, time.Minute, time.Unix(1700000000, 0)))
+	require.NoError(t, VerifySignature(NewKey([]byte("key")), []byte("{}"), "1700000000", got, time.Minute, time.Unix(1700000000, 0)))
 }
 
 func BenchmarkVerifySignature(b *testing.B) {
@@ -112,11 +113,32 @@ func BenchmarkVerifySignature(b *testing.B) {
 	now := time.Now()
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sig := zoomsim.Signature("s3cr3t", body, now.Unix())
+	key := NewKey([]byte("s3cr3t"))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if err := VerifySignature([]byte("s3cr3t"), body, ts, sig, time.Minute, now); err != nil {
+		if err := VerifySignature(key, body, ts, sig, time.Minute, now); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A Key reuses its HMAC states: every use must start from the key alone,
+// whatever the state hashed before, from any number of goroutines.
+func TestKeyIsReusable(t *testing.T) {
+	key := NewKey([]byte("key"))
+	now := time.Unix(1700000000, 0)
+	valid := zoomsim.Signature("key", []byte("{}"), now.Unix())
+	other := zoomsim.Signature("key", []byte(`{"a":1}`), now.Unix())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 200 {
+				assert.NoError(t, VerifySignature(key, []byte("{}"), "1700000000", valid, time.Minute, now))
+				assert.Error(t, VerifySignature(key, []byte("{}"), "1700000000", other, time.Minute, now))
+				assert.Equal(t, EncryptedToken(NewKey([]byte("key")), "qgg8vlvZRS6UYooatFL8Aw"), EncryptedToken(key, "qgg8vlvZRS6UYooatFL8Aw"))
+			}
+		})
+	}
+	wg.Wait()
 }
