@@ -34,7 +34,7 @@ const eventURLValidation = "endpoint.url_validation"
 // whatever Filebeat does not hold yet.
 type handler struct {
 	cfg       config
-	key       *Key // nil with allow_unsigned and no secret_token
+	key       *Key     // nil with allow_unsigned and no secret_token
 	headers   []string // include_headers, canonicalised
 	publisher *publisher
 	budget    *bodyBudget
