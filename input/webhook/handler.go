@@ -35,7 +35,7 @@ const eventURLValidation = "endpoint.url_validation"
 type handler struct {
 	cfg       config
 	key       *Key     // nil with allow_unsigned and no secret_token
-	headers   []string // include_headers, canonicalised
+	headers   []string // include_headers, canonicalized
 	publisher *publisher
 	budget    *bodyBudget
 	metrics   *inputMetrics
