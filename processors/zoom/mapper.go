@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
@@ -79,6 +81,33 @@ type mapping struct {
 	overflow map[string]any // zoom.overflow: what a flattened field could not index
 	errs     []string
 	groups   map[string]mapstr.M // objects of fields by dotted path, made or found once
+}
+
+// mappingPool holds mappings between events. A mapping's cache of objects
+// (groups) takes a dozen paths per event; reused, it keeps its storage
+// instead of being made and grown again for every event (docs/performance.md).
+var mappingPool = sync.Pool{New: func() any { return &mapping{} }}
+
+// newMapping starts the mapping of ev's fields. releaseMapping gives it back
+// once the document is complete.
+func (p *processor) newMapping(ev *beat.Event) *mapping {
+	m := mappingPool.Get().(*mapping)
+	m.tree, m.redact, m.fields = p.tree, p.cfg.RedactSecrets, ev.Fields
+	if m.unmapped == nil {
+		m.unmapped = map[string]any{}
+	}
+	return m
+}
+
+// releaseMapping forgets everything of the document it mapped: the maps and
+// slices it handed to the document are the document's now.
+func releaseMapping(m *mapping) {
+	clear(m.groups)
+	if len(m.unmapped) > 0 {
+		m.unmapped = nil
+	}
+	m.fields, m.overflow, m.errs = nil, nil, nil
+	mappingPool.Put(m)
 }
 
 // put stores v at the dotted path rel of dst (nil: the document's fields),

@@ -553,3 +553,23 @@ func TestUnknownFamilyKeepsSharedGroups(t *testing.T) {
 	assert.Equal(t, "d1", get(doc, "zoom.unmapped").(map[string]any)["payload.object.id"])
 	assert.NotContains(t, get(doc, "zoom.unmapped"), "payload.object.participant")
 }
+
+// Mappings are reused from one event to the next (mappingPool): a document,
+// once mapped, must not change when the next event is mapped, and nothing of
+// it may show in the next one.
+func TestMappingReuseLeavesNoTrace(t *testing.T) {
+	p := mustProcessor(t, nil)
+	first := run(t, p, `{"event":"meeting.started","event_ts":1732435200000,"payload":{"account_id":"A1","operator":"op@example.com","object":{"id":"1","duration":"long","brand_new":1,"host_id":"h1"}}}`)
+	before, err := json.Marshal(first)
+	require.NoError(t, err)
+	for range 20 {
+		next := run(t, p, `{"event":"meeting.ended","event_ts":1732435300000,"payload":{"account_id":"A2","object":{"id":"2","other_new":2}}}`)
+		after, err := json.Marshal(first)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(before), string(after), "the first document changed when the next one was mapped")
+		assert.Equal(t, map[string]any{"payload.object.other_new": int64(2)}, get(next, "zoom.unmapped"))
+		assert.Nil(t, get(next, "error.message"))
+		assert.Nil(t, get(next, "zoom.meeting.host_id"))
+		assert.Equal(t, "A2", get(next, "zoom.account_id"))
+	}
+}

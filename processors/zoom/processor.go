@@ -125,7 +125,8 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 func (p *processor) mapNotification(ev *beat.Event, name string, body map[string]any) {
 	family, _, _ := strings.Cut(name, ".")
 	family = cmp.Or(familyGroups[family], family)
-	m := &mapping{tree: p.tree, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+	m := p.newMapping(ev)
+	defer releaseMapping(m)
 
 	p.common(m, ev, "zoom.webhook", name, p.taxonomy, name)
 	m.set("observer.product", "Webhook")

@@ -32,7 +32,8 @@ var reportMappings = map[string]reportMapping{
 // mapReport maps one report entry published by the zoom_reports input:
 // zoom = {report, account_id, entry}, report one of reportMappings.
 func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
-	m := &mapping{tree: p.tree, redact: p.cfg.RedactSecrets, fields: ev.Fields, unmapped: map[string]any{}}
+	m := p.newMapping(ev)
+	defer releaseMapping(m)
 	entry, ok := asMap(body["entry"])
 	if !ok {
 		m.fail("zoom", "entry", body["entry"], fmt.Errorf("entry is %s, not an object", kind(body["entry"])))
