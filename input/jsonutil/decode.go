@@ -36,6 +36,15 @@ type decoder struct {
 	// event makes objects mapstr.M and drops their null members unless
 	// keepNull: the values libbeat's event normalization would make.
 	event, keepNull bool
+	// members holds the key/value pairs of the objects being decoded, the
+	// innermost last, so that each object's map is made at its final size
+	// instead of growing (and rehashing) as members arrive.
+	members []member
+}
+
+type member struct {
+	key   string
+	value any
 }
 
 // SyntaxError is a JSON syntax error and the byte offset where it was found.
@@ -161,10 +170,10 @@ func (d *decoder) next(end byte, context string) (bool, error) {
 
 // object decodes the object at d.pos into a map of type M.
 func object[M ~map[string]any](d *decoder) (any, error) {
-	obj := make(M)
 	if empty, err := d.open('}'); err != nil || empty {
-		return obj, err
+		return make(M), err
 	}
+	start := len(d.members)
 	for more := true; more; {
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
@@ -183,15 +192,21 @@ func object[M ~map[string]any](d *decoder) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v != nil || !d.event || d.keepNull {
-			obj[key] = v // a repeated key: the last one wins, as in encoding/json
-		} else {
-			delete(obj, key) // a null after a value: the null wins, and is dropped
-		}
+		d.members = append(d.members, member{key, v})
 		if more, err = d.next('}', "after object key:value pair"); err != nil {
 			return nil, err
 		}
 	}
+	obj := make(M, len(d.members)-start)
+	for _, m := range d.members[start:] {
+		if m.value != nil || !d.event || d.keepNull {
+			obj[m.key] = m.value // a repeated key: the last one wins, as in encoding/json
+		} else {
+			delete(obj, m.key) // a null after a value: the null wins, and is dropped
+		}
+	}
+	clear(d.members[start:])
+	d.members = d.members[:start]
 	return obj, nil
 }
 

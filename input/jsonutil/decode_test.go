@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -87,6 +88,23 @@ var tricky = []string{
 	"\xef\xbb\xbf{}",
 	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
 	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+	// wider than the members stacks that are kept (maxPooledMembers), and
+	// cut short with members on the stack: the next input must not see them
+	wideObject(2000) + `}`, `{"a":1,"b":{"c":2,"d":`, `{"x":{"y":1},"z":[{"a":1,"b":2},{"a":3}]}`,
+}
+
+// wideObject is {"w":{"k0":0,...}} with n members, not yet closed.
+func wideObject(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"w":{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":%d`, i, i)
+	}
+	b.WriteString(`}`)
+	return b.String()
 }
 
 func TestDecodeObjectMatchesEncodingJSON(t *testing.T) {

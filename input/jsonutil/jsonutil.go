@@ -5,6 +5,8 @@
 // events hold, keeping numbers exact.
 package jsonutil
 
+import "sync"
+
 // DecodeObject decodes one JSON value from data, which must hold nothing
 // else. Numbers are kept exact: integers that fit int64 become int64 (a
 // 64-bit meeting id must not pass through a float64), larger integers their
@@ -23,8 +25,27 @@ func DecodeEvent(data []byte, keepNull bool) (any, error) {
 	return decode(decoder{data: data, event: true, keepNull: keepNull})
 }
 
+// memberStacks holds decoders' members stacks between decodes: a stack that
+// serves one body is empty again at its end, and a new one for every body
+// would cost more than the map growth it saves.
+var memberStacks = sync.Pool{New: func() any { return new([]member) }}
+
+// maxPooledMembers bounds the stacks kept: Zoom's notifications and report
+// pages have objects of a few dozen members.
+const maxPooledMembers = 1024
+
 func decode(d decoder) (any, error) {
 	d.text = string(d.data)
+	stack := memberStacks.Get().(*[]member)
+	d.members = (*stack)[:0]
+	defer func() {
+		if cap(d.members) > maxPooledMembers {
+			return // an outsized body's stack is not kept
+		}
+		clear(d.members) // after an error, the open objects' members are left
+		*stack = d.members[:0]
+		memberStacks.Put(stack)
+	}()
 	v, err := d.value()
 	if err != nil {
 		return nil, err
