@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -126,11 +127,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 		w.Header().Set("Allow", http.MethodPost)
 		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", r.Method))
 	}
-	raw, held, err := h.readBody(w, r)
+	raw, held, buf, err := h.readBody(w, r)
 	if err != nil {
 		return failure(err)
 	}
 	defer h.budget.give(held)
+	defer putBodyBuffer(buf)
 	h.metrics.bodySize.Update(int64(len(raw)))
 
 	if err := h.authenticate(r.Header, raw); err != nil {
@@ -228,11 +230,14 @@ func failure(err error) (int, answer) {
 // bytes arrive (a declared Content-Length alone reserves nothing beyond
 // smallBodyBytes), and every byte of it is taken from the budget shared by
 // all requests; held is what the caller gives back when the request is done.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte, held int64, err error) {
+//
+// A body of up to smallBodyBytes is read into a pooled buffer, returned as
+// buf: the caller gives it back (putBodyBuffer) once nothing refers to body.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte, held int64, buf *[]byte, err error) {
 	limit := int64(h.cfg.MaxBodyBytes)
 	if r.ContentLength > limit {
 		stopReading(w)
-		return nil, 0, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
+		return nil, 0, nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
 	}
 	var src io.Reader = io.LimitReader(r.Body, limit+1)
 	compressed := false
@@ -241,18 +246,20 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(src)
 		if err != nil {
-			return nil, 0, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
+			return nil, 0, nil, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
 		}
 		defer zr.Close()
 		src = io.LimitReader(zr, limit+1)
 		compressed = true
 	default:
-		return nil, 0, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
+		return nil, 0, nil, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
 	}
 	defer func() {
 		if err != nil {
 			h.budget.give(held)
 			held = 0
+			putBodyBuffer(buf)
+			buf = nil
 		}
 	}()
 	overBudget := func() error {
@@ -261,7 +268,7 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 		return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
 	}
 	if !compressed && r.ContentLength > 0 && !h.budget.room(r.ContentLength+1) {
-		return nil, 0, overBudget()
+		return nil, 0, nil, overBudget()
 	}
 	// grow makes room for n bytes in all, from the budget.
 	grow := func(n int64) error {
@@ -269,9 +276,19 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 			return overBudget()
 		}
 		held += n - int64(cap(body))
+		if body == nil && n <= smallBodyBytes {
+			buf = bodyBuffers.Get().(*[]byte)
+			if int64(cap(*buf)) < n {
+				*buf = make([]byte, 0, n)
+			}
+			body = (*buf)[:0:n] // no more than the budget holds
+			return nil
+		}
 		next := make([]byte, len(body), n)
 		copy(next, body)
 		body = next
+		putBodyBuffer(buf) // copied out of it
+		buf = nil
 		return nil
 	}
 	// A small body of known size is read in one allocation, with a spare
@@ -281,30 +298,44 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 		first = r.ContentLength + 1
 	}
 	if err := grow(min(first, limit+1)); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	for {
 		if len(body) == cap(body) {
 			if err := grow(min(2*int64(cap(body)), limit+1)); err != nil {
-				return nil, held, err
+				return nil, held, buf, err
 			}
 		}
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
 		if int64(len(body)) > limit {
 			stopReading(w)
-			return nil, held, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
+			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
-			return body, held, nil
+			return body, held, buf, nil
 		}
 		if rerr != nil {
 			var ne interface{ Timeout() bool }
 			if errors.As(rerr, &ne) && ne.Timeout() {
-				return nil, held, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
+				return nil, held, buf, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
 			}
-			return nil, held, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
+			return nil, held, buf, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
 		}
+	}
+}
+
+// bodyBuffers holds request-body buffers between requests: a body is dead
+// once its event is built, since the decoder, the delivery id and
+// event.original copy what they keep. Only buffers of bodies up to
+// smallBodyBytes come from here, so a pooled buffer is never larger.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// putBodyBuffer gives back a buffer of readBody (nil: none).
+func putBodyBuffer(buf *[]byte) {
+	if buf != nil {
+		*buf = (*buf)[:0]
+		bodyBuffers.Put(buf)
 	}
 }
 

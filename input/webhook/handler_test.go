@@ -519,3 +519,24 @@ func TestAnswerMarshal(t *testing.T) {
 		assert.Equal(t, want.String(), string(a.marshal()), "%+v", a)
 	}
 }
+
+// Body buffers are reused between requests (bodyBuffers): an event must not
+// change when later bodies are read into the buffer its body came in.
+func TestEventOutlivesItsBodyBuffer(t *testing.T) {
+	hs := newHarness(t, func(c *config) { c.PreserveOriginalEvent = true })
+	body := func(i int) []byte {
+		return fmt.Appendf(nil, `{"event":"meeting.started","event_ts":%d,"payload":{"account_id":"acct-%03d","object":{"id":"%03d","topic":"topic %03d \u00e9"}}}`, 1732435200000+i, i, i, i)
+	}
+	require.Equal(t, http.StatusOK, hs.send(body(0)).Status)
+	first := hs.pipe.Events()[0]
+	before, err := json.Marshal(first.Fields)
+	require.NoError(t, err)
+	for i := 1; i < 50; i++ {
+		require.Equal(t, http.StatusOK, hs.send(body(i)).Status)
+	}
+	after, err := json.Marshal(first.Fields)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after), "a later body changed an earlier event")
+	assert.Equal(t, string(body(0)), first.Fields["event"].(mapstr.M)["original"])
+	assert.Equal(t, "acct-000", first.Fields["zoom"].(mapstr.M)["payload"].(mapstr.M)["account_id"])
+}
