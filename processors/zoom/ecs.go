@@ -26,17 +26,18 @@ func fullName(first, last string) string {
 // setPerson writes p under prefix (user, user.target, source.user...) and
 // adds its identifiers to related.user.
 func (m *mapping) setPerson(prefix string, p person, related map[string]bool) {
-	m.set(prefix+".id", p.id)
-	m.set(prefix+".email", p.email)
-	m.set(prefix+".name", p.name)
-	m.set(prefix+".full_name", p.fullName)
-	for _, v := range []string{p.id, p.email, p.name, p.fullName} {
-		if v != "" {
-			related[v] = true
+	if p.empty() {
+		return
+	}
+	obj := m.object(nil, prefix) // found once, not per field
+	for _, f := range [...]struct{ key, v string }{{"id", p.id}, {"email", p.email}, {"name", p.name}, {"full_name", p.fullName}} {
+		if f.v != "" {
+			obj[f.key] = f.v
+			related[f.v] = true
 		}
 	}
-	if i := strings.LastIndexByte(p.email, '@'); i > 0 {
-		m.set(prefix+".domain", p.email[i+1:])
+	if i := strings.LastIndexByte(p.email, '@'); i > 0 && i < len(p.email)-1 {
+		obj["domain"] = p.email[i+1:]
 	}
 }
 
@@ -53,11 +54,18 @@ func (m *mapping) operator() person {
 }
 
 func (m *mapping) userAt(prefix string) person {
+	obj := m.find(prefix) // found once, not per field; nil reads as empty
 	return person{
-		id:       m.str(prefix + ".id"),
-		email:    m.str(prefix + ".email"),
-		fullName: firstNonEmpty(fullName(m.str(prefix+".first_name"), m.str(prefix+".last_name")), m.str(prefix+".display_name")),
+		id:       strAt(obj, "id"),
+		email:    strAt(obj, "email"),
+		fullName: firstNonEmpty(fullName(strAt(obj, "first_name"), strAt(obj, "last_name")), strAt(obj, "display_name")),
 	}
+}
+
+// strAt is obj's string at key, "" for anything else.
+func strAt(obj map[string]any, key string) string {
+	s, _ := obj[key].(string)
+	return s
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -558,14 +558,38 @@ func (m *mapping) finish() {
 // mapping made or found are cached by path (m.groups), so most reads are one
 // map lookup instead of a walk from the root.
 func (m *mapping) get(path string) (any, bool) {
+	obj, key := map[string]any(m.fields), path
 	if i := strings.LastIndexByte(path, '.'); i > 0 {
-		if obj, ok := m.groups[path[:i]]; ok {
-			v, ok := obj[path[i+1:]]
-			return v, ok
-		}
+		obj, key = m.find(path[:i]), path[i+1:]
 	}
-	v, err := m.fields.GetValue(path)
-	return v, err == nil
+	v, ok := obj[key]
+	return v, ok
+}
+
+// find returns the object at the dotted path of the document, nil when there
+// is none. An object found is cached with those the mapping made, so that the
+// next read under it is one lookup. (mapstr.M.GetValue, which this replaces,
+// looks each remaining dotted key up whole before each segment: it was two
+// thirds of get's time, for the many optional fields that are absent.)
+func (m *mapping) find(path string) map[string]any {
+	if o, ok := m.groups[path]; ok {
+		return o
+	}
+	cur := map[string]any(m.fields)
+	for rest, more := path, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, ".")
+		next, ok := asMap(cur[seg])
+		if !ok {
+			return nil
+		}
+		cur = next
+	}
+	if m.groups == nil {
+		m.groups = map[string]mapstr.M{}
+	}
+	m.groups[path] = cur
+	return cur
 }
 
 func (m *mapping) str(path string) string {
