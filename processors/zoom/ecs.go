@@ -56,16 +56,10 @@ func (m *mapping) operator() person {
 func (m *mapping) userAt(prefix string) person {
 	obj := m.find(prefix) // found once, not per field; nil reads as empty
 	return person{
-		id:       strAt(obj, "id"),
-		email:    strAt(obj, "email"),
-		fullName: firstNonEmpty(fullName(strAt(obj, "first_name"), strAt(obj, "last_name")), strAt(obj, "display_name")),
+		id:       str(obj, "id"),
+		email:    str(obj, "email"),
+		fullName: firstNonEmpty(fullName(str(obj, "first_name"), str(obj, "last_name")), str(obj, "display_name")),
 	}
-}
-
-// strAt is obj's string at key, "" for anything else.
-func strAt(obj map[string]any, key string) string {
-	s, _ := obj[key].(string)
-	return s
 }
 
 func firstNonEmpty(vs ...string) string {
@@ -142,6 +136,12 @@ func (m *mapping) raw(path string) any {
 }
 
 func str(obj map[string]any, key string) string {
+	switch v := obj[key].(type) {
+	case string:
+		return v
+	case nil:
+		return "" // absent: not worth toKeyword's error
+	}
 	s, _ := toKeyword(obj[key])
 	return s
 }

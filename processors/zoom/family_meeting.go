@@ -18,8 +18,9 @@ func mapMeeting(m *mapping, n *notice) {
 			m.set("event.start", t)
 		}
 	}
-	m.setURL(m.str("zoom." + n.family + ".join_url"))
-	m.addRelated(n.related, m.str("zoom."+n.family+".host_id"), m.str("zoom."+n.family+".host_email"))
+	fam := m.find("zoom." + n.family) // the meeting or webinar, found once; nil reads as empty
+	m.setURL(str(fam, "join_url"))
+	m.addRelated(n.related, str(fam, "host_id"), str(fam, "host_email"))
 	if p := m.participant(); !p.empty() {
 		switch n.action {
 		case "participant_role_changed":
@@ -48,17 +49,20 @@ func mapMeeting(m *mapping, n *notice) {
 		}
 		m.setURL(m.str("zoom.registrant.join_url"))
 	}
-	for _, cm := range []string{"zoom." + n.family + ".chat_message", "zoom." + n.family + ".chat_message_file"} {
-		if m.str(cm+".sender_name") != "" || m.str(cm+".sender_email") != "" {
-			n.actor = person{email: m.str(cm + ".sender_email"), name: m.str(cm + ".sender_name")}
-			if m.str(cm+".recipient_email") != "" || m.str(cm+".recipient_type") == "individual" {
-				n.target = person{email: m.str(cm + ".recipient_email"), name: m.str(cm + ".recipient_name")}
+	for _, key := range [...]string{"chat_message", "chat_message_file"} {
+		cm, _ := asMap(fam[key])
+		if str(cm, "sender_name") != "" || str(cm, "sender_email") != "" {
+			n.actor = person{email: str(cm, "sender_email"), name: str(cm, "sender_name")}
+			if str(cm, "recipient_email") != "" || str(cm, "recipient_type") == "individual" {
+				n.target = person{email: str(cm, "recipient_email"), name: str(cm, "recipient_name")}
 			}
 		}
 	}
-	m.setURL(m.str("zoom." + n.family + ".chat_message_file.download_url"))
+	if file, ok := asMap(fam["chat_message_file"]); ok {
+		m.setURL(str(file, "download_url"))
+	}
 	m.setURL(m.str("zoom." + n.family + ".live_streaming.custom_live_streaming_settings.page_url"))
-	if shared, _ := m.raw("zoom." + n.family + ".share_with_users").([]mapstr.M); len(shared) > 0 {
+	if shared, _ := fam["share_with_users"].([]mapstr.M); len(shared) > 0 {
 		// A summary shared with one user targets them; with more,
 		// they are all related.
 		for _, u := range shared {
