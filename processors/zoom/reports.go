@@ -55,7 +55,7 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 // of receipt, which the inputs stamp.
 func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, tax Taxonomy, key string) {
 	created := ev.Timestamp
-	if v, err := ev.Fields.GetValue("event.created"); err == nil {
+	if v, ok := m.get("event.created"); ok {
 		if t, ok := asTime(v); ok {
 			created = t
 		}
@@ -66,7 +66,7 @@ func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, t
 	// Under Elastic Agent the event goes to a data stream, whose dataset
 	// (data_stream.dataset, set by the Agent's stream) event.dataset must
 	// equal.
-	if ds, err := ev.Fields.GetValue("data_stream.dataset"); err == nil {
+	if ds, ok := m.get("data_stream.dataset"); ok {
 		if s, ok := ds.(string); ok && s != "" {
 			dataset = s
 		}
