@@ -141,9 +141,10 @@ func str(obj map[string]any, key string) string {
 		return v
 	case nil:
 		return "" // absent: not worth toKeyword's error
+	default:
+		s, _ := toKeyword(v)
+		return s
 	}
-	s, _ := toKeyword(obj[key])
-	return s
 }
 
 func (m *mapping) addRelated(related map[string]bool, vs ...string) {

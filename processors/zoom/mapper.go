@@ -125,21 +125,44 @@ func (m *mapping) put(dst mapstr.M, rel string, v any) {
 	m.object(dst, rel[:i])[rel[i+1:]] = v
 }
 
-// object returns the object at path in dst (nil: the document's fields).
+// object returns the object at path in dst (nil: the document's fields),
+// making the ones missing on the way.
 func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
-	root := dst == nil
-	if root {
-		if o, ok := m.groups[path]; ok {
-			return o
-		}
-		dst = m.fields
+	if dst == nil {
+		return m.group(path, true)
 	}
-	cur := dst
+	return walk(dst, path, true)
+}
+
+// group is the document's object at path, cached in m.groups once found
+// (or, with create, made), so that the next write or read under it is one
+// lookup; nil when it is missing and not made.
+func (m *mapping) group(path string, create bool) mapstr.M {
+	if o, ok := m.groups[path]; ok {
+		return o
+	}
+	cur := walk(m.fields, path, create)
+	if cur == nil {
+		return nil
+	}
+	if m.groups == nil {
+		m.groups = map[string]mapstr.M{}
+	}
+	m.groups[path] = cur
+	return cur
+}
+
+// walk follows the keys of path from cur to the object they lead to; nil
+// when one is missing, unless create makes it.
+func walk(cur map[string]any, path string, create bool) map[string]any {
 	for rest := path; rest != ""; {
 		seg, tail, _ := strings.Cut(rest, ".")
 		rest = tail
 		next, ok := asMap(cur[seg])
 		if !ok {
+			if !create {
+				return nil
+			}
 			// A plain map, not a mapstr.M (the same type underneath): the
 			// outputs' encoder (go-structform) converts every named map
 			// type through reflection first, about 15 % of the encoding
@@ -149,12 +172,6 @@ func (m *mapping) object(dst mapstr.M, path string) mapstr.M {
 			cur[seg] = next
 		}
 		cur = next
-	}
-	if root {
-		if m.groups == nil {
-			m.groups = map[string]mapstr.M{}
-		}
-		m.groups[path] = cur
 	}
 	return cur
 }
@@ -567,29 +584,11 @@ func (m *mapping) get(path string) (any, bool) {
 }
 
 // find returns the object at the dotted path of the document, nil when there
-// is none. An object found is cached with those the mapping made, so that the
-// next read under it is one lookup. (mapstr.M.GetValue, which this replaces,
-// looks each remaining dotted key up whole before each segment: it was two
-// thirds of get's time, for the many optional fields that are absent.)
+// is none. (mapstr.M.GetValue, which it replaces for get, looks each
+// remaining dotted key up whole before each segment: it was two thirds of
+// get's time, for the many optional fields that are absent.)
 func (m *mapping) find(path string) map[string]any {
-	if o, ok := m.groups[path]; ok {
-		return o
-	}
-	cur := map[string]any(m.fields)
-	for rest, more := path, true; more; {
-		var seg string
-		seg, rest, more = strings.Cut(rest, ".")
-		next, ok := asMap(cur[seg])
-		if !ok {
-			return nil
-		}
-		cur = next
-	}
-	if m.groups == nil {
-		m.groups = map[string]mapstr.M{}
-	}
-	m.groups[path] = cur
-	return cur
+	return m.group(path, false)
 }
 
 func (m *mapping) str(path string) string {
