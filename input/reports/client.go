@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"golang.org/x/time/rate"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+	"golang.org/x/time/rate"
 
 	"github.com/elastic/elastic-agent-libs/logp"
 
@@ -144,7 +144,6 @@ func (c *apiClient) nextWait(b *backoff.ExponentialBackOff) time.Duration {
 	return min(max(b.NextBackOff(), c.cfg.Retry.WaitMin), c.cfg.Retry.WaitMax)
 }
 
-// get performs a GET with every retry rule, and returns the body of a 200.
 // pace waits for the input's next request slot: Zoom's Reports API is a
 // "Heavy" API, limited per second by account plan, and a backfill would
 // otherwise send requests as fast as pages come and meet 429s. The
@@ -163,6 +162,7 @@ func (c *apiClient) pace(ctx context.Context) error {
 	return c.sleep(ctx, d)
 }
 
+// get performs a GET with every retry rule, and returns the body of a 200.
 func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.baseURL + path + "?" + q.Encode()
 	refreshed := false
