@@ -158,7 +158,7 @@ func (c *apiClient) pace(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	c.metrics.rateWaits.Inc()
+	c.metrics.pacedRequests.Inc()
 	return c.sleep(ctx, d)
 }
 

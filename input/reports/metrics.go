@@ -19,7 +19,7 @@ type inputMetrics struct {
 	skipped        *monitoring.Uint   // entries already published before (re-read windows)
 	tokenRefreshes *monitoring.Uint   // OAuth tokens obtained
 	rateLimitWaits *monitoring.Uint   // 429 answers waited out
-	rateWaits      *monitoring.Uint   // requests held back by requests_per_second
+	pacedRequests  *monitoring.Uint   // requests held back by requests_per_second
 	retries        *monitoring.Uint   // 5xx and network errors retried
 	pollErrors     *monitoring.Uint   // polls that failed
 	cursor         *monitoring.String // the cursor's since, RFC 3339
@@ -41,7 +41,7 @@ func newInputMetrics(reg *monitoring.Registry) *inputMetrics {
 		skipped:        monitoring.NewUint(reg, "events_skipped_total"),
 		tokenRefreshes: monitoring.NewUint(reg, "token_refreshes_total"),
 		rateLimitWaits: monitoring.NewUint(reg, "rate_limit_waits_total"),
-		rateWaits:      monitoring.NewUint(reg, "paced_requests_total"),
+		pacedRequests:  monitoring.NewUint(reg, "paced_requests_total"),
 		retries:        monitoring.NewUint(reg, "retries_total"),
 		pollErrors:     monitoring.NewUint(reg, "poll_errors_total"),
 		cursor:         monitoring.NewString(reg, "cursor_since"),

@@ -501,7 +501,7 @@ func TestRequestsArePaced(t *testing.T) {
 		require.NoError(t, c.pace(context.Background()))
 	}
 	assert.Equal(t, 2*time.Second, waited)
-	assert.EqualValues(t, 20, a.metrics.rateWaits.Get()+b.metrics.rateWaits.Get(), "every request after the first was held back")
+	assert.EqualValues(t, 20, a.metrics.pacedRequests.Get()+b.metrics.pacedRequests.Get(), "every request after the first was held back")
 
 	// A poll paces every request it sends.
 	r.cfg.RequestsPerSecond = 2
@@ -515,5 +515,5 @@ func TestRequestsArePaced(t *testing.T) {
 		paced += d
 	}
 	assert.GreaterOrEqual(t, paced, time.Duration(sent-1)*500*time.Millisecond-100*time.Millisecond, "%d requests at 2/s", sent)
-	assert.EqualValues(t, sent-1, p.metrics.rateWaits.Get())
+	assert.EqualValues(t, sent-1, p.metrics.pacedRequests.Get())
 }
