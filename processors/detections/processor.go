@@ -199,17 +199,13 @@ func mark(fields mapstr.M, matched []rule) {
 		names = append(names, r.Title)
 		ids = append(ids, r.ID)
 		descriptions = append(descriptions, strings.TrimSpace(r.Description))
-		for _, tag := range r.Tags {
-			t, ok := strings.CutPrefix(tag, "attack.")
-			if !ok {
-				continue
-			}
-			if tac, ok := tactics[t]; ok {
-				tacticIDs = appendNew(tacticIDs, tac.id)
-				tacticNames = appendNew(tacticNames, tac.name)
-			} else if tech, ok := techniques[strings.ToUpper(t)]; ok {
-				techniqueIDs = appendNew(techniqueIDs, strings.ToUpper(t))
-				techniqueNames = appendNew(techniqueNames, tech)
+		for _, a := range attackTags(r.Tags) {
+			if a.tactic {
+				tacticIDs = appendNew(tacticIDs, a.id)
+				tacticNames = appendNew(tacticNames, a.name)
+			} else {
+				techniqueIDs = appendNew(techniqueIDs, a.id)
+				techniqueNames = appendNew(techniqueNames, a.name)
 			}
 		}
 	}
@@ -231,6 +227,31 @@ func appendNew(list []string, v string) []string {
 		return list
 	}
 	return append(list, v)
+}
+
+// attackTag is a MITRE ATT&CK tactic or technique that a rule's tags name.
+type attackTag struct {
+	id, name string
+	tactic   bool
+}
+
+// attackTags are the tactics and techniques among a rule's tags
+// (attack.persistence, attack.t1098), in the tags' order; tags of neither
+// list are left out.
+func attackTags(tags []string) []attackTag {
+	var out []attackTag
+	for _, tag := range tags {
+		t, ok := strings.CutPrefix(tag, "attack.")
+		if !ok {
+			continue
+		}
+		if tac, ok := tactics[t]; ok {
+			out = append(out, attackTag{id: tac.id, name: tac.name, tactic: true})
+		} else if tech, ok := techniques[strings.ToUpper(t)]; ok {
+			out = append(out, attackTag{id: strings.ToUpper(t), name: tech})
+		}
+	}
+	return out
 }
 
 // tactics and techniques name the MITRE ATT&CK tags the rules use.

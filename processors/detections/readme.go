@@ -42,16 +42,8 @@ backend that maps these field names. Each has a positive and a near-miss test in
 	for _, f := range files {
 		r := f.rule
 		var attack []string
-		for _, tag := range r.Tags {
-			t, ok := strings.CutPrefix(tag, "attack.")
-			if !ok {
-				continue
-			}
-			if tac, ok := tactics[t]; ok {
-				attack = append(attack, tac.id+" "+tac.name)
-			} else if tech, ok := techniques[strings.ToUpper(t)]; ok {
-				attack = append(attack, strings.ToUpper(t)+" "+tech)
-			}
+		for _, a := range attackTags(r.Tags) {
+			attack = append(attack, a.id+" "+a.name)
 		}
 		var inputs []string
 		for _, svc := range strings.Split(r.Logsource.Service, ",") {
