@@ -155,6 +155,11 @@ func (m *mapping) addRelated(related map[string]bool, vs ...string) {
 	}
 }
 
+// hostOf is the host of a meeting, webinar or recording object.
+func hostOf(obj map[string]any) person {
+	return person{id: str(obj, "host_id"), email: str(obj, "host_email")}
+}
+
 func (m *mapping) participant() person {
 	return person{
 		id:       firstNonEmpty(m.str("zoom.participant.id"), m.str("zoom.participant.participant_user_id")),

@@ -7,20 +7,21 @@ import "github.com/elastic/elastic-agent-libs/mapstr"
 
 // mapMeeting maps meeting.* and webinar.* events: participants, registrants, chat senders and recipients, URLs and times.
 func mapMeeting(m *mapping, n *notice) {
+	fam := m.find("zoom." + n.family) // the meeting or webinar, found once; nil reads as empty
+	host := hostOf(fam)
 	if n.action == "risk_alert" {
 		// Zoom found the meeting's link in a public post: the post is
 		// the URL of the alert, and the host the user it concerns.
 		m.setURL(m.str("zoom.meeting.armn_details.social_link"))
 		if n.actor.empty() {
-			n.actor = person{id: m.str("zoom.meeting.host_id"), email: m.str("zoom.meeting.host_email")}
+			n.actor = host
 		}
 		if t, ok := m.time("zoom.meeting.armn_details.post_time"); ok {
 			m.set("event.start", t)
 		}
 	}
-	fam := m.find("zoom." + n.family) // the meeting or webinar, found once; nil reads as empty
 	m.setURL(str(fam, "join_url"))
-	m.addRelated(n.related, str(fam, "host_id"), str(fam, "host_email"))
+	m.addRelated(n.related, host.id, host.email)
 	if p := m.participant(); !p.empty() {
 		switch n.action {
 		case "participant_role_changed":

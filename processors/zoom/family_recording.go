@@ -7,10 +7,10 @@ import "time"
 
 // mapRecording maps recording.* events: the host, the share URL, the recording's span.
 func mapRecording(m *mapping, n *notice) {
-	if n.actor.empty() {
-		n.actor = person{id: m.str("zoom.recording.host_id"), email: m.str("zoom.recording.host_email")}
+	if host := hostOf(m.find("zoom.recording")); n.actor.empty() {
+		n.actor = host
 	} else {
-		m.addRelated(n.related, m.str("zoom.recording.host_id"), m.str("zoom.recording.host_email"))
+		m.addRelated(n.related, host.id, host.email)
 	}
 	if r := m.registrant(); !r.empty() {
 		n.target = r
