@@ -22,6 +22,7 @@ import (
 	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/internal/release"
+	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping the webhook input runs
 )
 
 const root = ".."
@@ -81,11 +82,12 @@ func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {
 	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "shared"}, got["secret"])
 	assert.Equal(t, []any{"preserve_original_event", "zoom-webhook", "forwarded"}, got["tags"])
 	assert.Equal(t, true, got["publisher_pipeline"].(map[string]any)["disable_host"])
+	// The input maps (mapping); the processors are the policy's own.
+	assert.Equal(t, map[string]any{"redact_secrets": true}, got["mapping"])
 	procs := got["processors"].([]any)
-	require.Len(t, procs, 3)
-	assert.Contains(t, procs[0], "zoom")
-	assert.Contains(t, procs[1], "zoom_detections")
-	assert.Contains(t, procs[2], "add_fields")
+	require.Len(t, procs, 2)
+	assert.Contains(t, procs[0], "zoom_detections")
+	assert.Contains(t, procs[1], "add_fields")
 
 	// Without the optional vars.
 	minimal := render(t, "webhook", map[string]any{"listen_address": "localhost", "listen_port": 8181, "url": "/zoom",
@@ -96,7 +98,17 @@ func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {
 	var m map[string]any
 	require.NoError(t, minimal.Unpack(&m))
 	assert.NotContains(t, m, "publisher_pipeline")
-	assert.Len(t, m["processors"], 1)
+	assert.Equal(t, map[string]any{"redact_secrets": true}, m["mapping"])
+	assert.NotContains(t, m, "processors", "with no detections and no processors of the policy, the input has none")
+
+	// The policy's processors without detections.
+	vars["detections"] = false
+	withProcs := render(t, "webhook", vars)
+	require.NoError(t, webhook.CheckConfig(withProcs))
+	var wp map[string]any
+	require.NoError(t, withProcs.Unpack(&wp))
+	require.Len(t, wp["processors"], 1)
+	assert.Contains(t, wp["processors"].([]any)[0], "add_fields")
 }
 
 func TestReportTemplatesYieldValidInputConfigs(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/acker"
+	"github.com/elastic/elastic-agent-libs/logp"
 )
 
 // delivery is one accepted Zoom request whose event is on its way through the
@@ -62,13 +63,15 @@ func newPublisher() *publisher {
 	return &publisher{in: make(chan *delivery)}
 }
 
-// run publishes on client until done is closed. Several workers, each with its
-// own client, run the pipeline's processors (mapping) in parallel.
-func (p *publisher) run(client beat.Client, m *inputMetrics, done <-chan struct{}) {
+// run maps (with mapper, when the input maps) and publishes on client until
+// done is closed. Several workers, each with its own client, map and run the
+// pipeline's processors in parallel.
+func (p *publisher) run(client beat.Client, mapper beat.Processor, m *inputMetrics, log *logp.Logger, done <-chan struct{}) {
 	for {
 		select {
 		case d := <-p.in:
 			d.published = time.Now()
+			mapEvent(mapper, d, log)
 			client.Publish(d.event)
 			m.eventsPublished.Inc()
 		case <-done:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
+	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 )
 
@@ -66,6 +67,12 @@ type config struct {
 	// builds events that need no normalization (see startWorkers), so it
 	// applies keep_null itself when it decodes the body.
 	KeepNull bool `config:"keep_null"`
+
+	// Mapping, when present, has the input map each notification to ECS
+	// itself, with the zoom processor's options (redact_secrets,
+	// pseudonymize); enabled: false turns it off. The zoom module maps this
+	// way (see newMapper); without it, a `zoom` processor maps.
+	Mapping *conf.C `config:"mapping"`
 }
 
 // DevelopmentSecret is the Secret Token that the shipped filebeat.yml falls

@@ -44,7 +44,7 @@ func FuzzHandler(f *testing.F) {
 	cfg.MaxBodyBytes = 4096
 	cfg.ACKTimeout = time.Second
 	m := newInputMetrics(nil, logp.NewNopLogger())
-	pub, closeWorkers, err := startWorkers(pipe, 1, m)
+	pub, closeWorkers, err := startWorkers(pipe, 1, nil, m, logp.NewLogger("test"))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func newHarness(t *testing.T, mutate func(*config)) *harness {
 	log, logs := logptest.NewTestingLoggerWithObserver(t, "")
 	hs := &harness{t: t, cfg: cfg, pipe: &fakePipeline{}, stopping: make(chan struct{}), logs: logs}
 	hs.m = newInputMetrics(nil, log)
-	pub, closeWorkers, err := startWorkers(hs.pipe, 2, hs.m)
+	pub, closeWorkers, err := startWorkers(hs.pipe, 2, nil, hs.m, logp.NewLogger("test"))
 	require.NoError(t, err)
 	hs.h = newHandler(cfg, pub, hs.m, log, hs.stopping)
 	hs.srv = httptest.NewServer(hs.h)
@@ -457,7 +457,7 @@ func BenchmarkHandler(b *testing.B) {
 	cfg := defaultConfig()
 	cfg.SecretToken = testSecret
 	m := newInputMetrics(nil, logp.NewNopLogger())
-	pub, closeWorkers, _ := startWorkers(pipe, 2, m)
+	pub, closeWorkers, _ := startWorkers(pipe, 2, nil, m, logp.NewLogger("test"))
 	defer closeWorkers()
 	h := newHandler(cfg, pub, m, logp.NewNopLogger(), make(chan struct{}))
 	sender := &zoomsim.Sender{URL: "http://localhost/zoom", Secret: testSecret}

@@ -49,7 +49,7 @@ func Plugin(log *logp.Logger) v2.Plugin {
 // listener: a typo there would silently weaken it.
 var checkSecurityKeys = configkeys.KnownIn(&config{}, "signature", "secret", "ssl")
 
-func configure(cfg *conf.C, _ *logp.Logger) (v2.Input, error) {
+func configure(cfg *conf.C, log *logp.Logger) (v2.Input, error) {
 	if err := checkSecurityKeys(cfg); err != nil {
 		return nil, fmt.Errorf("%s input: %w", Name, err)
 	}
@@ -57,11 +57,19 @@ func configure(cfg *conf.C, _ *logp.Logger) (v2.Input, error) {
 	if err := cfg.Unpack(&c); err != nil {
 		return nil, fmt.Errorf("%s input: %w", Name, err)
 	}
-	return &input{cfg: c}, nil
+	if log == nil {
+		log = logp.NewLogger(Name)
+	}
+	mapper, err := newMapper(c.Mapping, log)
+	if err != nil {
+		return nil, fmt.Errorf("%s input: %w", Name, err)
+	}
+	return &input{cfg: c, mapper: mapper}, nil
 }
 
 type input struct {
-	cfg config
+	cfg    config
+	mapper beat.Processor // the mapping the input runs itself, or nil
 
 	listening func(net.Addr) // tests: learns the address bound for listen_port 0
 }
@@ -117,7 +125,7 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	}
 	metrics := newInputMetrics(ctx.MetricsRegistry, log)
 
-	pub, closeWorkers, err := startWorkers(pipeline, runtime.GOMAXPROCS(0), metrics)
+	pub, closeWorkers, err := startWorkers(pipeline, runtime.GOMAXPROCS(0), in.mapper, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -192,7 +200,7 @@ var noNormalization = false
 // starts a publishing worker on each. The returned function stops the
 // workers, closes the clients (which unblocks a worker stuck in Publish on a
 // full queue) and waits for the workers to return.
-func startWorkers(pipeline beat.PipelineConnector, n int, m *inputMetrics) (*publisher, func(), error) {
+func startWorkers(pipeline beat.PipelineConnector, n int, mapper beat.Processor, m *inputMetrics, log *logp.Logger) (*publisher, func(), error) {
 	pub := newPublisher()
 	done := make(chan struct{})
 	var workers sync.WaitGroup
@@ -221,7 +229,7 @@ func startWorkers(pipeline beat.PipelineConnector, n int, m *inputMetrics) (*pub
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			pub.run(client, m, done)
+			pub.run(client, mapper, m, log, done)
 		}()
 	}
 	return pub, closeAll, nil

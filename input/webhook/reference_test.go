@@ -15,7 +15,7 @@ func TestReferenceListsEveryOption(t *testing.T) {
 	t.Setenv("ZOOM_SECRET_TOKEN", "reference-example-value")
 	t.Setenv("ZOOM_CUSTOM_HEADER_VALUE", "reference-example-value")
 	def := defaultConfig()
-	reference.Check(t, reference.Block(t, "type: zoom_webhook"), &def, reference.Options{Leaves: []string{"ssl"}, Ignore: []string{"type", "id", "processors"}})
+	reference.Check(t, reference.Block(t, "type: zoom_webhook"), &def, reference.Options{Leaves: []string{"ssl", "mapping"}, Ignore: []string{"type", "id", "processors"}})
 }
 
 // The zoom module's webhook fileset, rendered with its manifest's defaults,

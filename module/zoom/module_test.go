@@ -1,7 +1,7 @@
 // Copyright 2026 The zoombeat Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package zoom
+package zoom_test
 
 import (
 	"encoding/json"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping the webhook fileset has its input run
 	"github.com/zoombeat/zoombeat/testing/reference"
 )
 
@@ -93,17 +94,30 @@ func TestInputTemplateWithDefaults(t *testing.T) {
 	cfg, err := renderInput(t, "webhook", vars)
 	require.NoError(t, err)
 	var got struct {
-		Type       string   `config:"type"`
-		Port       int      `config:"listen_port"`
-		Tags       []string `config:"tags"`
-		Processors []map[string]any
+		Type       string           `config:"type"`
+		Port       int              `config:"listen_port"`
+		Tags       []string         `config:"tags"`
+		Mapping    map[string]any   `config:"mapping"`
+		Processors []map[string]any `config:"processors"`
 	}
 	require.NoError(t, cfg.Unpack(&got))
 	assert.Equal(t, "zoom_webhook", got.Type)
 	assert.Equal(t, 8181, got.Port)
 	assert.Equal(t, []string{"zoom-webhook", "forwarded"}, got.Tags)
-	require.Len(t, got.Processors, 1)
-	assert.Contains(t, got.Processors[0], "zoom")
+	// The input maps, and has no processors of its own: libbeat then copies
+	// none of the fields it adds to each event (docs/performance.md).
+	assert.Equal(t, map[string]any{"redact_secrets": true}, got.Mapping)
+	assert.Empty(t, got.Processors)
+
+	vars["detections"] = true
+	cfg, err = renderInput(t, "webhook", vars)
+	require.NoError(t, err)
+	var procs struct {
+		Processors []*conf.C `config:"processors"`
+	}
+	require.NoError(t, cfg.Unpack(&procs))
+	require.Len(t, procs.Processors, 1)
+	assert.Equal(t, []string{"zoom_detections"}, procs.Processors[0].GetFields())
 }
 
 func TestInputTemplateWithEveryVar(t *testing.T) {
@@ -131,8 +145,9 @@ func TestInputTemplateWithEveryVar(t *testing.T) {
 	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "v"}, got["secret"])
 	assert.Equal(t, []any{"zoom", "preserve_original_event"}, got["tags"])
 	assert.Equal(t, false, got["publisher_pipeline"].(map[string]any)["disable_host"])
-	assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": false,
-		"pseudonymize": map[string]any{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}}}}, got["processors"])
+	assert.Equal(t, map[string]any{"redact_secrets": false,
+		"pseudonymize": map[string]any{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}}, got["mapping"])
+	assert.NotContains(t, got, "processors")
 }
 
 func TestIngestPipeline(t *testing.T) {

@@ -194,8 +194,7 @@ func TestWebhookOverHTTPS(t *testing.T) {
     ssl.enabled: true
     ssl.certificate: %s
     ssl.key: %s
-    processors:
-      - zoom: ~
+    mapping: {redact_secrets: true}
 `, certFile, keyFile))+fileOutputConfig(), "ZOOM_SECRET_TOKEN="+secret)
 	require.True(t, strings.HasPrefix(url, "https://"), url)
 
@@ -208,7 +207,7 @@ func TestWebhookOverHTTPS(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status, "%s", resp.Body)
 	require.Len(t, fb.docs(), 1)
-	// The bare input with the zoom processor added in one line.
+	// The bare input with its mapping turned on in one line.
 	doc := fb.docs()[0]
 	assert.Equal(t, "meeting.started", get(doc, "event.action"))
 	assert.Equal(t, "85746263467", get(doc, "zoom.meeting.id"))
