@@ -54,24 +54,26 @@ func newACKListener(m *inputMetrics) beat.EventListener {
 // rather than from the handlers lets a handler give up after ack_timeout and
 // answer 503 instead of hanging until Zoom's own 3 s timeout.
 type publisher struct {
-	in chan *delivery
+	in     chan *delivery
+	mapper beat.Processor // the input's mapping (the mapping option), or nil
+	log    *logp.Logger
 }
 
-func newPublisher() *publisher {
+func newPublisher(mapper beat.Processor, log *logp.Logger) *publisher {
 	// Unbuffered: a delivery is either taken by a worker (and so reaches the
 	// queue) or the handler gives up on it; none waits unseen in a buffer.
-	return &publisher{in: make(chan *delivery)}
+	return &publisher{in: make(chan *delivery), mapper: mapper, log: log}
 }
 
-// run maps (with mapper, when the input maps) and publishes on client until
-// done is closed. Several workers, each with its own client, map and run the
+// run maps (when the input maps) and publishes on client until done is
+// closed. Several workers, each with its own client, map and run the
 // pipeline's processors in parallel.
-func (p *publisher) run(client beat.Client, mapper beat.Processor, m *inputMetrics, log *logp.Logger, done <-chan struct{}) {
+func (p *publisher) run(client beat.Client, m *inputMetrics, done <-chan struct{}) {
 	for {
 		select {
 		case d := <-p.in:
 			d.published = time.Now()
-			mapEvent(mapper, d, log)
+			mapEvent(p.mapper, d, p.log)
 			client.Publish(d.event)
 			m.eventsPublished.Inc()
 		case <-done:

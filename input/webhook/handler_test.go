@@ -23,6 +23,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common"
+	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/mapstr"
@@ -452,24 +453,38 @@ func TestLogsNeverHoldSecretOrBody(t *testing.T) {
 	}
 }
 
+// BenchmarkHandler: one request from its signature to its answer after the
+// ACK, with a fake pipeline; "mapped" adds the mapping the module has the
+// input run (the mapping option).
 func BenchmarkHandler(b *testing.B) {
-	pipe := &fakePipeline{}
-	cfg := defaultConfig()
-	cfg.SecretToken = testSecret
-	m := newInputMetrics(nil, logp.NewNopLogger())
-	pub, closeWorkers, _ := startWorkers(pipe, 2, nil, m, logp.NewLogger("test"))
-	defer closeWorkers()
-	h := newHandler(cfg, pub, m, logp.NewNopLogger(), make(chan struct{}))
-	sender := &zoomsim.Sender{URL: "http://localhost/zoom", Secret: testSecret}
-	b.ReportAllocs()
-	for b.Loop() {
-		req, _ := sender.Request(context.Background(), sampleBody)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatal(rec.Code, rec.Body.String())
+	for _, mapping := range []map[string]any{nil, {"redact_secrets": true}} {
+		name := "unmapped"
+		var mc *conf.C
+		if mapping != nil {
+			name, mc = "mapped", conf.MustNewConfigFrom(mapping)
 		}
-		pipe.take()
+		b.Run(name, func(b *testing.B) {
+			mapper, err := newMapper(mc, logp.NewNopLogger())
+			require.NoError(b, err)
+			pipe := &fakePipeline{}
+			cfg := defaultConfig()
+			cfg.SecretToken = testSecret
+			m := newInputMetrics(nil, logp.NewNopLogger())
+			pub, closeWorkers, _ := startWorkers(pipe, 2, mapper, m, logp.NewNopLogger())
+			defer closeWorkers()
+			h := newHandler(cfg, pub, m, logp.NewNopLogger(), make(chan struct{}))
+			sender := &zoomsim.Sender{URL: "http://localhost/zoom", Secret: testSecret}
+			b.ReportAllocs()
+			for b.Loop() {
+				req, _ := sender.Request(context.Background(), sampleBody)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatal(rec.Code, rec.Body.String())
+				}
+				pipe.take()
+			}
+		})
 	}
 }
 

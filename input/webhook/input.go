@@ -201,7 +201,7 @@ var noNormalization = false
 // workers, closes the clients (which unblocks a worker stuck in Publish on a
 // full queue) and waits for the workers to return.
 func startWorkers(pipeline beat.PipelineConnector, n int, mapper beat.Processor, m *inputMetrics, log *logp.Logger) (*publisher, func(), error) {
-	pub := newPublisher()
+	pub := newPublisher(mapper, log)
 	done := make(chan struct{})
 	var workers sync.WaitGroup
 	var clients []beat.Client
@@ -229,7 +229,7 @@ func startWorkers(pipeline beat.PipelineConnector, n int, mapper beat.Processor,
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			pub.run(client, mapper, m, log, done)
+			pub.run(client, m, done)
 		}()
 	}
 	return pub, closeAll, nil
