@@ -359,6 +359,22 @@ func TestOtherEventsPassUntouched(t *testing.T) {
 	}
 }
 
+// A document the input's mapping option made passes a zoom processor on the
+// same input untouched: every sample, mapped once, stays as it is when
+// mapped again (the README says `mapping` and `processors: [{zoom: ~}]` may
+// meet).
+func TestMappedDocumentsPassAgainUntouched(t *testing.T) {
+	p := mustProcessor(t, nil)
+	for _, pl := range payloads(t) {
+		once, err := p.Run(inputEvent(t, pl.raw))
+		require.NoError(t, err)
+		want := once.Fields.StringToPrint()
+		twice, err := p.Run(once)
+		require.NoError(t, err)
+		assert.JSONEq(t, want, twice.Fields.StringToPrint(), pl.name)
+	}
+}
+
 func TestActorsAndTargets(t *testing.T) {
 	p := mustProcessor(t, nil)
 	cases := []struct {
