@@ -48,8 +48,10 @@ func newMapper(c *conf.C, log *logp.Logger) (beat.Processor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
-	if _, err := opts.Remove("enabled", -1); err != nil && opts.HasField("enabled") {
-		return nil, fmt.Errorf("mapping: %w", err)
+	if opts.HasField("enabled") { // the input's switch, not an option of the processor
+		if _, err := opts.Remove("enabled", -1); err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
 	}
 	list := conf.NewConfig()
 	if err := list.SetChild(mapperName, -1, opts); err != nil {
@@ -64,7 +66,7 @@ func newMapper(c *conf.C, log *logp.Logger) (beat.Processor, error) {
 
 // mapEvent runs the input's mapping on d's event in place. A mapping never
 // drops a notification (what it cannot place goes to zoom.unmapped); should
-// one return no event, the event is published as it was decoded.
+// one return no event, the event is published as the mapping left it.
 func mapEvent(mapper beat.Processor, d *delivery, log *logp.Logger) {
 	if mapper == nil {
 		return
