@@ -4,7 +4,11 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,6 +57,40 @@ func TestMappingInTheInputMapsAsTheProcessorDoes(t *testing.T) {
 	assert.Equal(t, DeliveryID(sampleBody), mapped.Meta["_id"], "the id survives the mapping")
 	_, isDelivery := mapped.Private.(*delivery)
 	assert.True(t, isDelivery, "the ACK still finds the waiting request")
+}
+
+// The publishing workers share one mapping: many requests at once are all
+// mapped (the suite runs this under the race detector).
+func TestMappingIsSharedByTheWorkers(t *testing.T) {
+	r := runInput(t, map[string]any{"mapping": map[string]any{
+		"pseudonymize": map[string]any{"enabled": true, "key": "0123456789abcdef0123456789abcdef"},
+	}})
+	defer r.stop(t)
+	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := bytes.Replace(sampleBody, []byte("1732435200123"), []byte(strconv.Itoa(1732435200123+i)), 1)
+			resp, err := sender.Send(context.Background(), body)
+			if assert.NoError(t, err) {
+				assert.Equal(t, 200, resp.Status, "%s", resp.Body)
+			}
+		}()
+	}
+	wg.Wait()
+	events := r.pipe.Events()
+	require.Len(t, events, n)
+	ids := map[any]bool{}
+	for _, ev := range events {
+		ids[ev.Meta["_id"]] = true
+		host, err := ev.Fields.GetValue("zoom.meeting.host_id")
+		require.NoError(t, err, "mapped")
+		assert.True(t, strings.HasPrefix(host.(string), "pz-"), "pseudonymized: %v", host)
+	}
+	assert.Len(t, ids, n, "every request its own event")
 }
 
 func TestMappingOptions(t *testing.T) {

@@ -375,6 +375,24 @@ func TestMappedDocumentsPassAgainUntouched(t *testing.T) {
 	}
 }
 
+// Documents share no list with the taxonomy or with each other: changing one
+// document's event.category in place (as the pseudonymizer or a user's
+// processor may) changes no other document.
+func TestDocumentsShareNoLists(t *testing.T) {
+	p := mustProcessor(t, nil)
+	body := `{"event":"meeting.started","event_ts":1732435200000,"payload":{"account_id":"A","object":{"id":1,"host_id":"h"}}}`
+	first := run(t, p, body)
+	second := run(t, p, body)
+	for _, key := range []string{"event.category", "event.type"} {
+		list := get(first, key).([]string)
+		require.NotEmpty(t, list, key)
+		was := list[0]
+		list[0] = "changed"
+		assert.Equal(t, was, get(second, key).([]string)[0], key)
+		assert.Equal(t, was, get(run(t, p, body), key).([]string)[0], "%s: the taxonomy is intact", key)
+	}
+}
+
 func TestActorsAndTargets(t *testing.T) {
 	p := mustProcessor(t, nil)
 	cases := []struct {

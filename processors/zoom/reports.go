@@ -6,6 +6,7 @@ package zoom
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -77,8 +78,12 @@ func (p *processor) common(m *mapping, ev *beat.Event, dataset, action string, t
 	m.set("event.created", created)
 	kind := "event"
 	if c, ok := tax.Lookup(key); ok {
-		m.set("event.category", c.Category)
-		m.set("event.type", c.Type)
+		// Copies: the taxonomy's lists would otherwise be shared by every
+		// document, and whatever changes one document's list in place (the
+		// pseudonymizer rewrites every string, a user's processor may too)
+		// would change them all, racing with the outputs that encode them.
+		m.set("event.category", slices.Clone(c.Category))
+		m.set("event.type", slices.Clone(c.Type))
 		m.set("event.outcome", c.Outcome)
 		kind = cmp.Or(c.Kind, kind)
 	}
