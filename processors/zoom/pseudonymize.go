@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -298,8 +299,20 @@ func scrubValue(v any, f func(string) string) any {
 	case string:
 		return f(t)
 	case []string:
-		for i := range t {
-			t[i] = f(t[i])
+		// Copied on the first change, not rewritten in place: a list of
+		// strings may be shared by every event (libbeat's tags), and writing
+		// into it would change the others, racing with the outputs.
+		var out []string
+		for i, s := range t {
+			if r := f(s); r != s {
+				if out == nil {
+					out = slices.Clone(t)
+				}
+				out[i] = r
+			}
+		}
+		if out != nil {
+			return out
 		}
 		return t
 	case []any:

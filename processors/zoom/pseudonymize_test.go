@@ -115,6 +115,22 @@ func TestPseudonymizeLeavesNoOriginal(t *testing.T) {
 	}
 }
 
+// A list of strings that other events share (libbeat puts one tags list in
+// every event of an input) is replaced, not rewritten, when a string in it is
+// pseudonymized.
+func TestPseudonymizeLeavesSharedListsAlone(t *testing.T) {
+	p := mustProcessor(t, pseudonymizing(false))
+	shared := []string{"zoom-webhook", "owner jill.chill@example.com"}
+	ev := inputEvent(t, []byte(`{"event":"user.signed_in","event_ts":1732435200000,"payload":{"account_id":"A","object":{"id":"u1","email":"jill.chill@example.com"}}}`))
+	ev.Fields["tags"] = shared
+	out, err := p.Run(ev)
+	require.NoError(t, err)
+	tags := out.Fields["tags"].([]string)
+	assert.Equal(t, "zoom-webhook", tags[0])
+	assert.NotContains(t, tags[1], "jill.chill@example.com", "pseudonymized in the event")
+	assert.Equal(t, []string{"zoom-webhook", "owner jill.chill@example.com"}, shared, "the shared list is as it was")
+}
+
 // TestPseudonymizeCallLogs: the parties of a call-log event with several logs
 // are only in the nested list (none is lifted to zoom.phone.caller), and are
 // pseudonymized there.
