@@ -3,8 +3,6 @@
 
 package zoom
 
-import "github.com/elastic/elastic-agent-libs/mapstr"
-
 // mapMeeting maps meeting.* and webinar.* events: participants, registrants, chat senders and recipients, URLs and times.
 func mapMeeting(m *mapping, n *notice) {
 	fam := m.find("zoom." + n.family) // the meeting or webinar, found once; nil reads as empty
@@ -63,7 +61,7 @@ func mapMeeting(m *mapping, n *notice) {
 		m.setURL(str(file, "download_url"))
 	}
 	m.setURL(m.str("zoom." + n.family + ".live_streaming.custom_live_streaming_settings.page_url"))
-	if shared, _ := fam["share_with_users"].([]mapstr.M); len(shared) > 0 {
+	if shared := objectsOf(fam["share_with_users"]); len(shared) > 0 {
 		// A summary shared with one user targets them; with more,
 		// they are all related.
 		for _, u := range shared {

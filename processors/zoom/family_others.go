@@ -5,8 +5,6 @@ package zoom
 
 import (
 	"strings"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // mapZoomRoom maps zoomroom.* events: the time of the room event.
@@ -39,7 +37,7 @@ func mapApp(m *mapping, n *notice) {
 func mapWhiteboard(m *mapping, n *notice) {
 	// Sharing with one user or channel targets it; with more, they
 	// are all related. The owner is related too.
-	collaborators, _ := m.raw("zoom.whiteboard.collaborators").([]mapstr.M)
+	collaborators := objectsOf(m.raw("zoom.whiteboard.collaborators"))
 	for _, c := range collaborators {
 		p := person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
 		if len(collaborators) == 1 {

@@ -6,8 +6,6 @@ package zoom
 import (
 	"strings"
 	"time"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // mapPhone maps phone.* events: the two parties of a call onto source.user
@@ -17,7 +15,7 @@ func mapPhone(m *mapping, n *notice) {
 	party := func(prefix string) person {
 		return person{id: m.str(prefix + ".user_id"), name: m.str(prefix + ".name")}
 	}
-	switch logs, _ := m.raw("zoom.phone.call_logs").([]mapstr.M); {
+	switch logs := objectsOf(m.raw("zoom.phone.call_logs")); {
 	case len(logs) == 1:
 		m.liftCallLog(logs[0])
 	case len(logs) > 1: // no one pair is the event's: the parties are related only
@@ -70,7 +68,7 @@ func mapPhone(m *mapping, n *notice) {
 // for them. The log's flat party keys (caller_number...) find their fields
 // as the voicemail's do (prefixedKey). The log itself stays whole in
 // zoom.phone.call_logs.
-func (m *mapping) liftCallLog(l mapstr.M) {
+func (m *mapping) liftCallLog(l map[string]any) {
 	for k, v := range l {
 		if !strings.HasPrefix(k, "caller_") && !strings.HasPrefix(k, "callee_") {
 			continue

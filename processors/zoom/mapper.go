@@ -210,7 +210,10 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 		if !ok {
 			list = []any{v} // a lone object is a list of one
 		}
-		out := make([]mapstr.M, 0, len(list))
+		// []any of plain maps, not []mapstr.M: the outputs' encoder folds
+		// those directly, and a []mapstr.M and its elements through
+		// reflection (TestMappedObjectsArePlainMaps).
+		out := make([]any, 0, len(list))
 		for i, e := range list {
 			obj, ok := asMap(e)
 			at := from.index(i)
@@ -218,7 +221,7 @@ func (m *mapping) place(dst mapstr.M, base, n *fieldNode, key string, from *sour
 				m.fail(n.Path, at.String(), e, fmt.Errorf("is %s, not an object", kind(e)))
 				continue
 			}
-			elem := make(mapstr.M, len(obj))
+			elem := make(map[string]any, len(obj))
 			for k, ev := range obj {
 				atKey := at.key(k)
 				m.place(elem, n, n.child(k), k, &atKey, ev)

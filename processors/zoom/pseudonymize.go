@@ -219,9 +219,11 @@ func (p *pseudonymizer) walkFields(m map[string]any, prefix []string, f func(key
 		if child, ok := asMap(v); ok && p.mayMatchBelow(path) {
 			p.walkFields(child, path, f)
 		}
-		if list, ok := v.([]mapstr.M); ok && p.mayMatchBelow(path) { // nested fields
+		if list, ok := v.([]any); ok && p.mayMatchBelow(path) { // nested fields
 			for _, e := range list {
-				p.walkFields(e, path, f)
+				if child, ok := asMap(e); ok {
+					p.walkFields(child, path, f)
+				}
 			}
 		}
 	}

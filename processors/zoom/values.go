@@ -28,6 +28,19 @@ func asMap(v any) (map[string]any, bool) {
 	return nil, false
 }
 
+// objectsOf returns the objects of a nested field's list as the mapping
+// makes it ([]any of maps), skipping anything else; nil when v is no list.
+func objectsOf(v any) []map[string]any {
+	list, _ := v.([]any)
+	var out []map[string]any
+	for _, e := range list {
+		if o, ok := asMap(e); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // asTime returns v as a time when it is one: a time.Time, or libbeat's
 // common.Time, which the input and libbeat's normalization use for
 // event.created.
