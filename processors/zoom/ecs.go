@@ -5,7 +5,7 @@ package zoom
 
 import (
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,7 +25,7 @@ func fullName(first, last string) string {
 
 // setPerson writes p under prefix (user, user.target, source.user...) and
 // adds its identifiers to related.user.
-func (m *mapping) setPerson(prefix string, p person, related map[string]bool) {
+func (m *mapping) setPerson(prefix string, p person, related *relatedUsers) {
 	if p.empty() {
 		return
 	}
@@ -33,7 +33,7 @@ func (m *mapping) setPerson(prefix string, p person, related map[string]bool) {
 	for _, f := range [...]struct{ key, v string }{{"id", p.id}, {"email", p.email}, {"name", p.name}, {"full_name", p.fullName}} {
 		if f.v != "" {
 			obj[f.key] = f.v
-			related[f.v] = true
+			related.add(f.v)
 		}
 	}
 	if i := strings.LastIndexByte(p.email, '@'); i > 0 && i < len(p.email)-1 {
@@ -76,7 +76,7 @@ func firstNonEmpty(vs ...string) string {
 type notice struct {
 	family, action string
 	actor, target  person
-	related        map[string]bool
+	related        relatedUsers
 }
 
 // familyMappers fill the ECS fields that depend on a notification's family,
@@ -102,32 +102,41 @@ var familyMappers = map[string]func(*mapping, *notice){
 
 // ecs fills the ECS fields of a notification of the given event name.
 func (m *mapping) ecs(name, family string) {
-	n := &notice{family: family, action: strings.TrimPrefix(name, family+"."), actor: m.operator(), related: map[string]bool{}}
+	n := &notice{family: family, action: strings.TrimPrefix(name, family+"."), actor: m.operator()}
 	if mapFamily, ok := familyMappers[family]; ok {
 		mapFamily(m, n)
 	} else {
 		mapUnknownFamily(m, n)
 	}
 	if !n.actor.empty() {
-		m.setPerson("user", n.actor, n.related)
+		m.setPerson("user", n.actor, &n.related)
 	}
 	if !n.target.empty() {
-		m.setPerson("user.target", n.target, n.related)
+		m.setPerson("user.target", n.target, &n.related)
 	}
 	m.setRelated(n.related)
 }
 
 // setRelated writes related.user, sorted, once for the document.
-func (m *mapping) setRelated(related map[string]bool) {
+func (m *mapping) setRelated(related relatedUsers) {
 	if len(related) == 0 {
 		return
 	}
-	list := make([]string, 0, len(related))
-	for v := range related {
-		list = append(list, v)
+	slices.Sort(related)
+	m.set("related.user", []string(slices.Clip(slices.Compact(related))))
+}
+
+// relatedUsers collects what goes to related.user: a list, sorted and made
+// unique once in setRelated, rather than a set, because a notification
+// relates a handful of values and a map cost an allocation and a hash each.
+type relatedUsers []string
+
+func (r *relatedUsers) add(vs ...string) {
+	for _, v := range vs {
+		if v != "" {
+			*r = append(*r, v)
+		}
 	}
-	sort.Strings(list)
-	m.set("related.user", list)
 }
 
 func (m *mapping) raw(path string) any {
@@ -144,14 +153,6 @@ func str(obj map[string]any, key string) string {
 	default:
 		s, _ := toKeyword(v)
 		return s
-	}
-}
-
-func (m *mapping) addRelated(related map[string]bool, vs ...string) {
-	for _, v := range vs {
-		if v != "" {
-			related[v] = true
-		}
 	}
 }
 

@@ -12,7 +12,7 @@ func mapChatChannel(m *mapping, n *notice) {
 		if len(members) == 1 {
 			n.target = p
 		} else {
-			m.addRelated(n.related, p.id, p.email, p.fullName)
+			n.related.add(p.id, p.email, p.fullName)
 		}
 	}
 }

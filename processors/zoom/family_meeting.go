@@ -19,7 +19,7 @@ func mapMeeting(m *mapping, n *notice) {
 		}
 	}
 	m.setURL(str(fam, "join_url"))
-	m.addRelated(n.related, host.id, host.email)
+	n.related.add(host.id, host.email)
 	if p := m.participant(); !p.empty() {
 		switch n.action {
 		case "participant_role_changed":
@@ -69,7 +69,7 @@ func mapMeeting(m *mapping, n *notice) {
 			if len(shared) == 1 {
 				n.target = person{email: email}
 			} else {
-				m.addRelated(n.related, email)
+				n.related.add(email)
 			}
 		}
 	}

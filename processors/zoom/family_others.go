@@ -43,10 +43,10 @@ func mapWhiteboard(m *mapping, n *notice) {
 		if len(collaborators) == 1 {
 			n.target = p
 		} else {
-			m.addRelated(n.related, p.id, p.email, p.fullName)
+			n.related.add(p.id, p.email, p.fullName)
 		}
 	}
-	m.addRelated(n.related, m.str("zoom.whiteboard.owner_id"))
+	n.related.add(m.str("zoom.whiteboard.owner_id"))
 }
 
 // mapUnknownFamily maps events of a family zoombeat has no fields for.

@@ -20,15 +20,15 @@ func mapPhone(m *mapping, n *notice) {
 		m.liftCallLog(logs[0])
 	case len(logs) > 1: // no one pair is the event's: the parties are related only
 		for _, l := range logs {
-			m.addRelated(n.related, str(l, "caller_user_id"), str(l, "callee_user_id"))
+			n.related.add(str(l, "caller_user_id"), str(l, "callee_user_id"))
 		}
 	}
 	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
 	if !caller.empty() {
-		m.setPerson("source.user", caller, n.related)
+		m.setPerson("source.user", caller, &n.related)
 	}
 	if !callee.empty() {
-		m.setPerson("destination.user", callee, n.related)
+		m.setPerson("destination.user", callee, &n.related)
 	}
 	switch {
 	case strings.HasPrefix(n.action, "caller_") && !caller.empty():

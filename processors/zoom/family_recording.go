@@ -10,7 +10,7 @@ func mapRecording(m *mapping, n *notice) {
 	if host := hostOf(m.find("zoom.recording")); n.actor.empty() {
 		n.actor = host
 	} else {
-		m.addRelated(n.related, host.id, host.email)
+		n.related.add(host.id, host.email)
 	}
 	if r := m.registrant(); !r.empty() {
 		n.target = r

@@ -27,7 +27,7 @@ func mapUser(m *mapping, n *notice) {
 			changes.fullName = u.fullName
 		}
 		if !changes.empty() {
-			m.setPerson("user.changes", changes, n.related)
+			m.setPerson("user.changes", changes, &n.related)
 		}
 	default:
 		n.target = u

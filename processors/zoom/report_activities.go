@@ -10,7 +10,7 @@ import (
 )
 
 // mapActivity maps a sign-in/sign-out activity entry: the user, their IP address and client.
-func (p *processor) mapActivity(m *mapping, ev *beat.Event, entry map[string]any, related map[string]bool) {
+func (p *processor) mapActivity(m *mapping, ev *beat.Event, entry map[string]any, related *relatedUsers) {
 	typ, _ := toKeyword(entry["type"])
 	action := "user." + map[string]string{"sign_in": "signed_in", "sign_out": "signed_out"}[snake(typ)]
 	if action == "user." {

@@ -6,7 +6,7 @@ package zoom
 import "github.com/elastic/beats/v7/libbeat/beat"
 
 // mapMeetingActivity maps a meeting activity entry: who did what in which meeting.
-func (p *processor) mapMeetingActivity(m *mapping, ev *beat.Event, entry map[string]any, related map[string]bool) {
+func (p *processor) mapMeetingActivity(m *mapping, ev *beat.Event, entry map[string]any, related *relatedUsers) {
 	category, _ := toKeyword(entry["activity_category"])
 	action := "meeting_activity." + snake(category)
 	p.common(m, ev, "zoom.meeting_activities", action, p.taxonomy, action)

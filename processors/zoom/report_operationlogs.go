@@ -10,7 +10,7 @@ import (
 )
 
 // mapOperationLog maps an operation log entry: the admins' audit trail, its detail parsed into changes and targets.
-func (p *processor) mapOperationLog(m *mapping, ev *beat.Event, entry map[string]any, related map[string]bool) {
+func (p *processor) mapOperationLog(m *mapping, ev *beat.Event, entry map[string]any, related *relatedUsers) {
 	catType, _ := toKeyword(entry["category_type"])
 	action, _ := toKeyword(entry["action"])
 	p.common(m, ev, "zoom.operationlogs", snake(catType)+"."+snake(action), p.operations, catType+"."+action)

@@ -18,7 +18,7 @@ import (
 // method in report_<report>.go, places the entry's fields, and timeField is
 // the mapped field that holds the entry's time, which becomes @timestamp.
 type reportMapping struct {
-	mapEntry  func(*processor, *mapping, *beat.Event, map[string]any, map[string]bool)
+	mapEntry  func(*processor, *mapping, *beat.Event, map[string]any, *relatedUsers)
 	timeField string
 }
 
@@ -41,10 +41,9 @@ func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any
 		entry = map[string]any{}
 	}
 	m.placeAt("zoom.account_id", "account_id", body["account_id"])
-	related := map[string]bool{}
-
+	var related relatedUsers
 	r := reportMappings[report]
-	r.mapEntry(p, m, ev, entry, related)
+	r.mapEntry(p, m, ev, entry, &related)
 	if t, ok := m.time(r.timeField); ok {
 		ev.Timestamp = t
 	}
@@ -97,11 +96,9 @@ var detailSource = &source{name: "entry.operation_detail"}
 
 // operationDetail places what the parser found: the target user, the changed
 // values, the named properties and any JSON.
-func (m *mapping) operationDetail(d operationDetail, categoryType string, related map[string]bool) {
+func (m *mapping) operationDetail(d operationDetail, categoryType string, related *relatedUsers) {
 	m.set("zoom.operation.target", d.Target)
-	for _, e := range d.Emails {
-		related[e] = true
-	}
+	related.add(d.Emails...)
 	isUserOp := strings.EqualFold(categoryType, "User") || strings.EqualFold(categoryType, "Role")
 	if isUserOp {
 		target := person{}
