@@ -24,7 +24,7 @@ func fullName(first, last string) string {
 }
 
 // setPerson writes p under prefix (user, user.target, source.user...) and
-// adds its identifiers to related.user.
+// adds its identifiers to related.user; an empty person writes nothing.
 func (m *mapping) setPerson(prefix string, p person, related *relatedUsers) {
 	if p.empty() {
 		return
@@ -108,12 +108,8 @@ func (m *mapping) ecs(name, family string) {
 	} else {
 		mapUnknownFamily(m, n)
 	}
-	if !n.actor.empty() {
-		m.setPerson("user", n.actor, &n.related)
-	}
-	if !n.target.empty() {
-		m.setPerson("user.target", n.target, &n.related)
-	}
+	m.setPerson("user", n.actor, &n.related)
+	m.setPerson("user.target", n.target, &n.related)
 	m.setRelated(n.related)
 }
 

@@ -24,12 +24,8 @@ func mapPhone(m *mapping, n *notice) {
 		}
 	}
 	caller, callee := party("zoom.phone.caller"), party("zoom.phone.callee")
-	if !caller.empty() {
-		m.setPerson("source.user", caller, &n.related)
-	}
-	if !callee.empty() {
-		m.setPerson("destination.user", callee, &n.related)
-	}
+	m.setPerson("source.user", caller, &n.related)
+	m.setPerson("destination.user", callee, &n.related)
 	switch {
 	case strings.HasPrefix(n.action, "caller_") && !caller.empty():
 		n.actor = caller

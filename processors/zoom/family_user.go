@@ -26,9 +26,7 @@ func mapUser(m *mapping, n *notice) {
 		if m.str("zoom.user.first_name") != "" && m.str("zoom.user.last_name") != "" {
 			changes.fullName = u.fullName
 		}
-		if !changes.empty() {
-			m.setPerson("user.changes", changes, &n.related)
-		}
+		m.setPerson("user.changes", changes, &n.related)
 	default:
 		n.target = u
 	}

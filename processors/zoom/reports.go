@@ -110,9 +110,7 @@ func (m *mapping) operationDetail(d operationDetail, categoryType string, relate
 		if target.email == "" && d.Target != "" {
 			target.name = d.Target
 		}
-		if !target.empty() {
-			m.setPerson("user.target", target, related)
-		}
+		m.setPerson("user.target", target, related)
 		if e := d.value("email"); emailRE.MatchString(e) {
 			m.setPerson("user.changes", person{email: e}, related)
 		}
