@@ -114,28 +114,27 @@ func NewKey(secret []byte) *Key {
 	return k
 }
 
-func (k *Key) mac() hash.Hash {
+// sum returns the HMAC-SHA256 of the parts, written one after the other,
+// with a state from the pool.
+func (k *Key) sum(parts ...[]byte) []byte {
 	h := k.macs.Get().(hash.Hash)
+	defer k.macs.Put(h)
 	h.Reset()
-	return h
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return h.Sum(nil)
 }
 
 // signature returns the raw HMAC-SHA256 that Zoom sends, hex-encoded after
 // "v0=", in x-zm-signature.
 func (k *Key) signature(body []byte, timestamp string) []byte {
-	h := k.mac()
-	defer k.macs.Put(h)
 	prefix := make([]byte, 0, 16)
-	h.Write(append(append(append(prefix, "v0:"...), timestamp...), ':'))
-	h.Write(body)
-	return h.Sum(nil)
+	return k.sum(append(append(append(prefix, "v0:"...), timestamp...), ':'), body)
 }
 
 // EncryptedToken answers Zoom's endpoint.url_validation challenge:
 // hex(HMAC-SHA256(secret, plainToken)).
 func EncryptedToken(key *Key, plainToken string) string {
-	h := key.mac()
-	defer key.macs.Put(h)
-	h.Write([]byte(plainToken))
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(key.sum([]byte(plainToken)))
 }
