@@ -172,9 +172,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 		select {
 		case h.publisher.in <- d:
 		case <-deadline.C:
-			h.metrics.ackTimeouts.Inc()
-			h.health.ackTimedOut(h.cfg.ACKTimeout)
-			return http.StatusServiceUnavailable, message(fmt.Sprintf("the pipeline did not take the event within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
+			return h.ackTimedOut("the pipeline did not take the event")
 		case <-h.stopping:
 			return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
 		case <-r.Context().Done():
@@ -191,12 +189,18 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	case <-deadline.C:
 		// The event stays in the queue and may still be delivered; Zoom's
 		// retry carries the same body, so it gets the same _id.
-		h.metrics.ackTimeouts.Inc()
-		h.health.ackTimedOut(h.cfg.ACKTimeout)
-		return http.StatusServiceUnavailable, message(fmt.Sprintf("the event was not acknowledged within ack_timeout %v (is the output down?); deliver again later", h.cfg.ACKTimeout))
+		return h.ackTimedOut("the event was not acknowledged")
 	case <-r.Context().Done():
 		return 0, answer{}
 	}
+}
+
+// ackTimedOut counts a request that waited ack_timeout for the pipeline, marks
+// the input degraded, and answers 503; what says what did not happen in time.
+func (h *handler) ackTimedOut(what string) (int, answer) {
+	h.metrics.ackTimeouts.Inc()
+	h.health.ackTimedOut(h.cfg.ACKTimeout)
+	return http.StatusServiceUnavailable, message(fmt.Sprintf("%s within ack_timeout %v (is the output down?); deliver again later", what, h.cfg.ACKTimeout))
 }
 
 // ackLatency learns each ACK's latency. An ACK later than ack_timeout
