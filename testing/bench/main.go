@@ -278,6 +278,9 @@ func fetch(url, file string) error {
 		return err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
 	f, err := os.Create(file)
 	if err != nil {
 		return err
