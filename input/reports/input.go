@@ -214,7 +214,7 @@ type poller struct {
 func (p *poller) poll(ctx context.Context) error {
 	from := p.state.since()
 	for _, w := range windows(from, p.now()) {
-		added := map[string]int64{}
+		added := newWindowIDs(p.cfg.LateWindow.D())
 		var held *beat.Event
 		token := ""
 		tokens := map[string]bool{}
@@ -228,8 +228,13 @@ func (p *poller) poll(ctx context.Context) error {
 				if held != nil {
 					// What was read is published. Since stays (entries of the
 					// unread pages may be older than anything read), but the
-					// ids are remembered, so the retry does not repeat them.
-					next := p.state.remember(added)
+					// ids are remembered, so the retry does not repeat them;
+					// unless some were let go already, when the retry
+					// publishes the window again, with the same _ids.
+					next := p.state
+					if !added.pruned {
+						next = p.state.remember(added.times)
+					}
 					if p.pub.Publish(*held, next) == nil {
 						p.metrics.published.Inc()
 						p.state = next
@@ -246,16 +251,16 @@ func (p *poller) poll(ctx context.Context) error {
 					p.metrics.skipped.Inc()
 					continue
 				}
-				if _, dup := added[id]; dup {
+				if added.has(id) {
 					p.metrics.skipped.Inc()
 					continue
 				}
 				if timed {
-					added[id] = t.UnixMilli()
+					added.add(id, t.UnixMilli())
 				} else {
 					// Remembered at the cursor's own time: it is not
 					// published twice, and it moves the cursor nowhere.
-					added[id] = p.state.Since
+					added.add(id, p.state.Since)
 				}
 				if held != nil {
 					if err := p.pub.Publish(*held, nil); err != nil {
@@ -272,7 +277,7 @@ func (p *poller) poll(ctx context.Context) error {
 		if held == nil {
 			continue
 		}
-		next := p.state.advance(added, p.cfg.LateWindow.D())
+		next := p.state.advance(added.times, p.cfg.LateWindow.D())
 		if err := p.pub.Publish(*held, next); err != nil {
 			return err
 		}

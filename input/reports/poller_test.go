@@ -143,6 +143,42 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	assert.Len(t, r.pub.events, r.nOps+1)
 }
 
+// A window of more entries than the cursor keeps (whose ids the poller lets go
+// of as it reads): every entry once, a cursor within its bound, and nothing
+// again on the next poll or after a restart.
+func TestLargeWindowPublishesEachEntryOnce(t *testing.T) {
+	r := newRig(t)
+	r.cfg.PageSize = 300
+	r.cfg.LateWindow = Duration(7 * 24 * time.Hour) // every entry within it: the cursor keeps the maxSeen newest
+	now := time.Now().UTC()
+	midnight := now.Truncate(24 * time.Hour)
+	n := 2*maxSeen + 5000
+	for i := range n {
+		tm := midnight.Add(time.Duration(i) * now.Sub(midnight) / time.Duration(n))
+		r.server.AddOperationLogs(map[string]any{"time": tm.Format(time.RFC3339), "operator": "admin@example.com",
+			"category_type": "User", "action": "Update", "operation_detail": fmt.Sprintf("Update User u%d@example.com", i)})
+	}
+	p := r.poller(ReportOperationLogs, state{})
+	require.NoError(t, p.poll(context.Background()))
+	ids := r.pub.ids()
+	require.Len(t, ids, r.nOps+n, "every entry")
+	for id, c := range ids {
+		require.Equal(t, 1, c, "entry %s", id)
+	}
+	newer := 0 // than Since: the entries at Since itself (a tie of whole seconds) are kept too
+	for _, tm := range r.pub.cursor.Seen {
+		if tm > r.pub.cursor.Since {
+			newer++
+		}
+	}
+	assert.Less(t, newer, maxSeen, "the cursor keeps the maxSeen newest")
+
+	require.NoError(t, p.poll(context.Background()))
+	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
+	require.NoError(t, restarted.poll(context.Background()))
+	assert.Len(t, r.pub.events, r.nOps+n, "nothing again")
+}
+
 // The meeting activities report: its own listing key and time key, the
 // activity type Zoom requires, windows of at most a month, paging, and
 // exactly once across a restart.

@@ -53,25 +53,79 @@ func (s state) advance(added map[string]int64, lateWindow time.Duration) state {
 	if newest > 0 {
 		next.Since = max(next.Since, newest-lateWindow.Milliseconds())
 	}
-	for id, t := range next.Seen {
-		if t < next.Since {
-			delete(next.Seen, id)
-		}
-	}
+	dropOlder(next.Seen, next.Since)
 	if len(next.Seen) > maxSeen {
-		times := make([]int64, 0, len(next.Seen))
-		for _, t := range next.Seen {
-			times = append(times, t)
-		}
-		sort.Slice(times, func(i, j int) bool { return times[i] > times[j] })
-		next.Since = max(next.Since, times[maxSeen-1])
-		for id, t := range next.Seen {
-			if t < next.Since {
-				delete(next.Seen, id)
-			}
-		}
+		next.Since = max(next.Since, nthNewest(next.Seen, maxSeen))
+		dropOlder(next.Seen, next.Since)
 	}
 	return next
+}
+
+// windowIDs are the entries published from one window (id -> time,
+// Unix milliseconds), for the cursor to remember once the window is read, and
+// to skip an entry met twice in it (paging shifts when entries arrive during
+// a listing). A month of a large account is hundreds of thousands of entries,
+// more than the cursor ever keeps, so past 2*maxSeen only those that advance
+// could keep are kept: the newest, none older than lateWindow before the
+// newest. advance's result is the same, and memory is bounded whatever the
+// account's size; an entry met again after its id was let go is published
+// again, with the same _id.
+type windowIDs struct {
+	times      map[string]int64
+	newest     int64
+	lateWindow int64 // milliseconds
+	pruned     bool  // some ids were let go: the window cannot be remembered whole
+}
+
+func newWindowIDs(lateWindow time.Duration) *windowIDs {
+	return &windowIDs{times: map[string]int64{}, lateWindow: lateWindow.Milliseconds()}
+}
+
+func (w *windowIDs) has(id string) bool {
+	_, ok := w.times[id]
+	return ok
+}
+
+func (w *windowIDs) add(id string, t int64) {
+	w.times[id] = t
+	w.newest = max(w.newest, t)
+	if len(w.times) > 2*maxSeen {
+		w.prune()
+	}
+}
+
+// prune lets go of the ids that advance would drop: those older than
+// lateWindow before the newest, then those older than the (maxSeen+1)-th
+// newest. Both bounds only rise as the window is read, and the state's own
+// ids only raise them further, so an id let go here would be dropped by
+// advance too. One more than advance keeps is kept so that advance still
+// finds more than maxSeen, and raises Since to the maxSeen-th newest as it
+// would with every id (TestWindowIDsLeaveAdvanceUnchanged).
+func (w *windowIDs) prune() {
+	w.pruned = true
+	dropOlder(w.times, w.newest-w.lateWindow)
+	if len(w.times) > maxSeen+1 {
+		dropOlder(w.times, nthNewest(w.times, maxSeen+1))
+	}
+}
+
+// nthNewest returns the n-th newest time of ids (n <= len(ids)).
+func nthNewest(ids map[string]int64, n int) int64 {
+	times := make([]int64, 0, len(ids))
+	for _, t := range ids {
+		times = append(times, t)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] > times[j] })
+	return times[n-1]
+}
+
+// dropOlder deletes the ids older than since.
+func dropOlder(ids map[string]int64, since int64) {
+	for id, t := range ids {
+		if t < since {
+			delete(ids, id)
+		}
+	}
 }
 
 // remember returns the state with the ids in added remembered and Since

@@ -5,6 +5,8 @@ package reports
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,6 +71,48 @@ func TestStateIsBounded(t *testing.T) {
 	for id, tm := range added {
 		if _, kept := s.Seen[id]; !kept {
 			assert.True(t, s.published(id, time.UnixMilli(tm)), "forgotten entry %s would be published again", id)
+		}
+	}
+}
+
+// The ids a window keeps are bounded, and letting the others go changes
+// nothing that advance makes of them: for entries in any order or newest
+// first (as Zoom lists them), with equal times (the ties of the maxSeen-th
+// newest), whichever rule lets them go.
+func TestWindowIDsLeaveAdvanceUnchanged(t *testing.T) {
+	base := time.Date(2024, 11, 24, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, lateWindow := range []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour} {
+		// Whole seconds over twice the late window: more than maxSeen
+		// within it, and ties.
+		times := make([]int64, 3*maxSeen+123)
+		for i := range times {
+			times[i] = base.Add(-time.Duration(rng.Int64N(int64(2*lateWindow/time.Second))) * time.Second).UnixMilli()
+		}
+		newestFirst := slices.Clone(times)
+		slices.Sort(newestFirst)
+		slices.Reverse(newestFirst)
+		for _, prior := range []state{
+			{Since: base.Add(-40 * 24 * time.Hour).UnixMilli()},
+			{Since: base.Add(-2 * time.Hour).UnixMilli(), Seen: map[string]int64{"prior-a": base.Add(-time.Hour).UnixMilli(), "prior-b": base.Add(time.Hour).UnixMilli()}},
+		} {
+			for order, times := range map[string][]int64{"in no order": times, "newest first": newestFirst} {
+				name := fmt.Sprintf("late_window %v, since %v, %s", lateWindow, prior.since(), order)
+				w, all := newWindowIDs(lateWindow), map[string]int64{}
+				most := 0
+				for i, tm := range times {
+					if i%1000 == 0 {
+						tm = prior.Since // an entry without a time
+					}
+					id := fmt.Sprint(i)
+					w.add(id, tm)
+					all[id] = tm
+					most = max(most, len(w.times))
+				}
+				assert.LessOrEqual(t, most, 2*maxSeen, name)
+				assert.True(t, w.pruned, name)
+				assert.Equal(t, prior.advance(all, lateWindow), prior.advance(w.times, lateWindow), name)
+			}
 		}
 	}
 }
