@@ -65,20 +65,27 @@ func (s state) advance(added map[string]int64, lateWindow time.Duration) state {
 // Unix milliseconds), for the cursor to remember once the window is read, and
 // to skip an entry met twice in it (paging shifts when entries arrive during
 // a listing). A month of a large account is hundreds of thousands of entries,
-// more than the cursor ever keeps, so past 2*maxSeen only those that advance
-// could keep are kept: the newest, none older than lateWindow before the
-// newest. advance's result is the same, and memory is bounded whatever the
-// account's size; an entry met again after its id was let go is published
-// again, with the same _id.
+// more than the cursor ever keeps, so past about 2*maxSeen only those that
+// advance could keep are kept: the newest, none older than lateWindow before
+// the newest. advance's result is the same, and memory no longer grows with
+// the account's size (only with entries of one time, which advance keeps
+// all of). An entry met again after its id was let go is published again,
+// with the same _id.
 type windowIDs struct {
 	times      map[string]int64
 	newest     int64
 	lateWindow int64 // milliseconds
 	pruned     bool  // some ids were let go: the window cannot be remembered whole
+	prunes     int   // how many prunes ran
+	// limit is the size past which to prune: at first 2*maxSeen, then
+	// maxSeen more than the last prune left, so that a prune that cannot let
+	// go of enough (entries of one time, which advance keeps all of: a
+	// window whose times do not parse) is not repeated at every entry.
+	limit int
 }
 
 func newWindowIDs(lateWindow time.Duration) *windowIDs {
-	return &windowIDs{times: map[string]int64{}, lateWindow: lateWindow.Milliseconds()}
+	return &windowIDs{times: map[string]int64{}, lateWindow: lateWindow.Milliseconds(), limit: 2 * maxSeen}
 }
 
 func (w *windowIDs) has(id string) bool {
@@ -89,8 +96,9 @@ func (w *windowIDs) has(id string) bool {
 func (w *windowIDs) add(id string, t int64) {
 	w.times[id] = t
 	w.newest = max(w.newest, t)
-	if len(w.times) > 2*maxSeen {
+	if len(w.times) > w.limit {
 		w.prune()
+		w.limit = len(w.times) + maxSeen
 	}
 }
 
@@ -103,6 +111,7 @@ func (w *windowIDs) add(id string, t int64) {
 // would with every id (TestWindowIDsLeaveAdvanceUnchanged).
 func (w *windowIDs) prune() {
 	w.pruned = true
+	w.prunes++
 	dropOlder(w.times, w.newest-w.lateWindow)
 	if len(w.times) > maxSeen+1 {
 		dropOlder(w.times, nthNewest(w.times, maxSeen+1))
