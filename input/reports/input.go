@@ -228,13 +228,10 @@ func (p *poller) poll(ctx context.Context) error {
 				if held != nil {
 					// What was read is published. Since stays (entries of the
 					// unread pages may be older than anything read), but the
-					// ids are remembered, so the retry does not repeat them;
-					// unless some were let go already, when the retry
-					// publishes the window again, with the same _ids.
-					next := p.state
-					if !added.pruned {
-						next = p.state.remember(added.times)
-					}
+					// ids still held are remembered, so the retry does not
+					// repeat them; it publishes the others again, with the
+					// same _id.
+					next := p.state.remember(added.times)
 					if p.pub.Publish(*held, next) == nil {
 						p.metrics.published.Inc()
 						p.state = next

@@ -143,6 +143,17 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	assert.Len(t, r.pub.events, r.nOps+1)
 }
 
+// addLargeWindow adds n operation-log entries spread over today to the stand-in.
+func (r *rig) addLargeWindow(n int) {
+	now := time.Now().UTC()
+	midnight := now.Truncate(24 * time.Hour)
+	for i := range n {
+		tm := midnight.Add(time.Duration(i) * now.Sub(midnight) / time.Duration(n))
+		r.server.AddOperationLogs(map[string]any{"time": tm.Format(time.RFC3339), "operator": "admin@example.com",
+			"category_type": "User", "action": "Update", "operation_detail": fmt.Sprintf("Update User u%d@example.com", i)})
+	}
+}
+
 // A window of more entries than the cursor keeps (whose ids the poller lets go
 // of as it reads): every entry once, a cursor within its bound, and nothing
 // again on the next poll or after a restart.
@@ -150,14 +161,8 @@ func TestLargeWindowPublishesEachEntryOnce(t *testing.T) {
 	r := newRig(t)
 	r.cfg.PageSize = 300
 	r.cfg.LateWindow = Duration(7 * 24 * time.Hour) // every entry within it: the cursor keeps the maxSeen newest
-	now := time.Now().UTC()
-	midnight := now.Truncate(24 * time.Hour)
 	n := 2*maxSeen + 5000
-	for i := range n {
-		tm := midnight.Add(time.Duration(i) * now.Sub(midnight) / time.Duration(n))
-		r.server.AddOperationLogs(map[string]any{"time": tm.Format(time.RFC3339), "operator": "admin@example.com",
-			"category_type": "User", "action": "Update", "operation_detail": fmt.Sprintf("Update User u%d@example.com", i)})
-	}
+	r.addLargeWindow(n)
 	p := r.poller(ReportOperationLogs, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
@@ -177,6 +182,50 @@ func TestLargeWindowPublishesEachEntryOnce(t *testing.T) {
 	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
 	assert.Len(t, r.pub.events, r.nOps+n, "nothing again")
+}
+
+// failingAfter publishes as its fakePublisher does, and makes the stand-in
+// fail every request once it has published after events.
+type failingAfter struct {
+	*fakePublisher
+	r     *rig
+	after int
+}
+
+func (p failingAfter) Publish(ev beat.Event, update any) error {
+	if len(p.events) == p.after {
+		p.r.server.Fail("/v2/report/operationlogs", http.StatusInternalServerError, p.r.cfg.Retry.MaxAttempts, "")
+	}
+	return p.fakePublisher.Publish(ev, update)
+}
+
+// A large window that fails after its ids were let go of: what was read is
+// published, the cursor remembers the ids still held without moving Since,
+// and the next poll publishes the rest (again, with the same _id, for those
+// let go of): nothing is lost, and nothing remembered comes twice.
+func TestLargeWindowReadInPartLosesNothing(t *testing.T) {
+	r := newRig(t)
+	r.cfg.PageSize = 300
+	r.cfg.Retry.MaxAttempts = 2
+	n := 2*maxSeen + 5000
+	r.addLargeWindow(n)
+	p := r.poller(ReportOperationLogs, state{})
+	p.pub = failingAfter{fakePublisher: r.pub, r: r, after: 2*maxSeen + 1000}
+	start := p.state
+	require.Error(t, p.poll(context.Background()))
+	read := len(r.pub.events)
+	assert.Greater(t, read, 2*maxSeen+1000, "what was read is published")
+	assert.Less(t, read, r.nOps+n)
+	partial := r.pub.cursor
+	assert.Equal(t, start.Since, partial.Since, "Since stays")
+	assert.NotEmpty(t, partial.Seen, "the ids still held are remembered")
+
+	require.NoError(t, p.poll(context.Background()))
+	ids := r.pub.ids()
+	assert.Len(t, ids, r.nOps+n, "every entry, none lost")
+	for id := range partial.Seen {
+		assert.Equal(t, 1, ids[id], "remembered entry %s published again", id)
+	}
 }
 
 // The meeting activities report: its own listing key and time key, the

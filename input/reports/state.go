@@ -75,7 +75,6 @@ type windowIDs struct {
 	times      map[string]int64
 	newest     int64
 	lateWindow int64 // milliseconds
-	pruned     bool  // some ids were let go: the window cannot be remembered whole
 	prunes     int   // how many prunes ran
 	// limit is the size past which to prune: at first 2*maxSeen, then
 	// maxSeen more than the last prune left, so that a prune that cannot let
@@ -110,7 +109,6 @@ func (w *windowIDs) add(id string, t int64) {
 // finds more than maxSeen, and raises Since to the maxSeen-th newest as it
 // would with every id (TestWindowIDsLeaveAdvanceUnchanged).
 func (w *windowIDs) prune() {
-	w.pruned = true
 	w.prunes++
 	dropOlder(w.times, w.newest-w.lateWindow)
 	if len(w.times) > maxSeen+1 {
