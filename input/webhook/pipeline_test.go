@@ -67,6 +67,10 @@ type fakeClient struct {
 	listener  beat.EventListener
 	closeOnce sync.Once
 	closed    chan struct{}
+	// unacked counts the events published while noACK was set. ACKs are in
+	// order per client, as libbeat's are: once acking resumes, they are
+	// acknowledged before the next event, as a recovered output does.
+	unacked int
 }
 
 func (c *fakeClient) Publish(e beat.Event) {
@@ -87,8 +91,11 @@ func (c *fakeClient) Publish(e beat.Event) {
 				time.Sleep(d)
 				c.listener.ACKEvents(1)
 			}()
-		} else if !c.p.noACK.Load() {
-			c.listener.ACKEvents(1)
+		} else if c.p.noACK.Load() {
+			c.unacked++
+		} else {
+			c.listener.ACKEvents(c.unacked + 1)
+			c.unacked = 0
 		}
 	}
 }
