@@ -54,6 +54,7 @@ var ecsFields = []string{
 	"ecs.version", "error.message",
 	"event.action", "event.category", "event.created", "event.duration", "event.end", "event.id",
 	"event.ingested", "event.kind", "event.original", "event.outcome", "event.start", "event.type",
+	"group.id", "group.name",
 	"message", "observer.product", "observer.vendor",
 	"related.ip", "related.user",
 	"rule.author", "rule.description", "rule.id", "rule.name", "rule.ruleset",

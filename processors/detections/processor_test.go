@@ -182,6 +182,23 @@ func TestRules(t *testing.T) {
 		{"Zoom meeting streamed to a custom live streaming service",
 			golden(t, "webhook/meeting/meeting.live_streaming_started"),
 			edit(golden(t, "webhook/meeting/meeting.live_streaming_started"), map[string]any{"zoom.meeting.live_streaming.service": "YouTube"})},
+		{"Zoom meeting passcode or waiting room requirement disabled",
+			golden(t, "webhook/group/group.settings_updated"),
+			edit(golden(t, "webhook/group/group.settings_updated"), map[string]any{
+				"zoom.settings.schedule_meeting.require_password_for_scheduled_meetings": true})},
+		{"Zoom user made a user group admin",
+			golden(t, "webhook/group/group.admin_added"),
+			golden(t, "webhook/group/group.member_added")},
+		{"Zoom information barrier policy deleted or weakened",
+			golden(t, "webhook/information_barriers/information_barriers.policy_deleted"),
+			golden(t, "webhook/information_barriers/information_barriers.policy_created")},
+		{"Zoom information barrier policy deleted or weakened",
+			golden(t, "webhook/information_barriers/information_barriers.policy_updated"),
+			// the same change the other way: file transfer and chat
+			// no longer allowed across the barrier
+			edit(golden(t, "webhook/information_barriers/information_barriers.policy_updated"), map[string]any{
+				"zoom.settings.file_transfer": false, "zoom.settings.im": false,
+				"zoom.old_values.settings.file_transfer": true, "zoom.old_values.settings.im": true})},
 		{"New Zoom Marketplace or OAuth app added",
 			golden(t, "reports/operationlogs/marketplace-add"),
 			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},

@@ -98,6 +98,9 @@ var familyMappers = map[string]func(*mapping, *notice){
 	"team_chat":    mapTeamChat,
 	"whiteboard":   mapWhiteboard,
 	"mail":         mapMail,
+
+	"group":                mapGroup,
+	"information_barriers": mapInformationBarriers,
 }
 
 // ecs fills the ECS fields of a notification of the given event name.

@@ -14,13 +14,17 @@ func mapZoomRoom(m *mapping, n *notice) {
 	}
 }
 
-// mapApp maps app_deauthorized and app.* events: who removed the app, or
-// reviewed a request to install it.
+// mapApp maps app_deauthorized and app.* events: who removed the app,
+// asked to install it, or reviewed that request.
 func mapApp(m *mapping, n *notice) {
 	// The user who removed the app (Zoom names only their id), or the
 	// admin who reviewed a request to install it.
 	if n.actor.empty() {
 		n.actor = person{id: m.str("zoom.app.user_id"), email: m.str("zoom.app.reviewer_email"), fullName: m.str("zoom.app.reviewer_name")}
+	}
+	// A user's request to install the app: Zoom names the user, no more.
+	if n.actor.empty() {
+		n.actor = person{fullName: m.str("zoom.app.requester_name")}
 	}
 	// One user's request reviewed: that user is the target.
 	if reqs, _ := m.raw("zoom.app.reviewed_requests").([]any); len(reqs) == 1 {
@@ -35,19 +39,56 @@ func mapApp(m *mapping, n *notice) {
 
 // mapWhiteboard maps whiteboard.* events: the collaborators the whiteboard is shared with.
 func mapWhiteboard(m *mapping, n *notice) {
-	// Sharing with one user or channel targets it; with more, they
-	// are all related. The owner is related too.
+	// The owner is related too.
 	collaborators := objectsOf(m.raw("zoom.whiteboard.collaborators"))
-	for _, c := range collaborators {
-		p := person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
-		if len(collaborators) == 1 {
-			n.target = p
-		} else {
-			n.related.add(p.id, p.email, p.fullName)
-		}
+	people := make([]person, len(collaborators))
+	for i, c := range collaborators {
+		people[i] = person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
 	}
+	n.targetOneOrRelate(people)
 	n.related.add(m.str("zoom.whiteboard.owner_id"))
 }
+
+// targetOneOrRelate makes the one user an event is about its target
+// (user.target); an event about several relates them all instead, as
+// user.target holds one user.
+func (n *notice) targetOneOrRelate(people []person) {
+	if len(people) == 1 {
+		n.target = people[0]
+		return
+	}
+	for _, p := range people {
+		n.related.add(p.id, p.email, p.fullName)
+	}
+}
+
+// mapGroup maps group.* events: the group as ECS group.*, and the member or
+// admin added or removed as the target.
+func mapGroup(m *mapping, n *notice) {
+	if id := m.str("zoom.group.id"); id != "" {
+		m.set("group.id", id)
+	}
+	if name := m.str("zoom.group.name"); name != "" {
+		m.set("group.name", name)
+	}
+	for _, list := range [...]string{"zoom.group.members", "zoom.group.admins"} {
+		users := objectsOf(m.raw(list))
+		if len(users) == 0 {
+			continue
+		}
+		people := make([]person, len(users))
+		for i, u := range users {
+			people[i] = person{id: str(u, "id"), email: str(u, "email")}
+		}
+		n.targetOneOrRelate(people)
+	}
+}
+
+// mapInformationBarriers maps information_barriers.* events. Zoom names no
+// operator for them, and the policy is all in zoom.information_barriers and
+// zoom.settings: nothing more to map, but the family is known, so that its
+// fields are placed rather than kept in zoom.unmapped.
+func mapInformationBarriers(*mapping, *notice) {}
 
 // mapUnknownFamily maps events of a family zoombeat has no fields for.
 func mapUnknownFamily(m *mapping, n *notice) {

@@ -37,6 +37,15 @@ var payloadRenames = map[string]string{
 	"operation":  "zoom.scope", // zoom.operation holds operation log entries
 }
 
+// objectVersions name the keys under which a family's payload.object nests
+// the object's new and old versions, where the other families send the
+// object itself and payload.old_object: the new version is mapped as the
+// object, and the old one as old_object (zoom.old_values), so that a field
+// is found at the same path whichever event carried it.
+var objectVersions = map[string][2]string{
+	"information_barriers": {"new_policy", "old_policy"}, // policy_updated
+}
+
 // prefixedKey finds the field of an object key that Zoom spells flat with
 // the name of its group in front, where the family's other events nest it:
 // meeting_topic (summary events) is zoom.meeting.topic, summary_title is
@@ -536,6 +545,9 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 				continue
 			}
 			at := from.key(k)
+			if keys, nested := objectVersions[family]; nested {
+				m.unnestVersions(obj, keys, &at)
+			}
 			if base == nil {
 				for ok, ov := range obj {
 					atKey := at.key(ok)
@@ -554,6 +566,25 @@ func (m *mapping) placePayload(payload map[string]any, family string) {
 			at := from.key(k)
 			m.place(nil, nil, n, k, &at, v)
 		}
+	}
+}
+
+// unnestVersions lifts the object's new version (keys[0]) into obj, beside
+// the keys obj has itself (its id), and maps its old version (keys[1]) to
+// zoom.old_values, as payload.old_object is.
+func (m *mapping) unnestVersions(obj map[string]any, keys [2]string, at *source) {
+	if nv, ok := asMap(obj[keys[0]]); ok {
+		delete(obj, keys[0])
+		for k, v := range nv {
+			if _, own := obj[k]; !own {
+				obj[k] = v
+			}
+		}
+	}
+	if ov, ok := obj[keys[1]]; ok {
+		delete(obj, keys[1])
+		oldAt := at.key(keys[1])
+		m.place(nil, nil, m.tree.lookup(payloadRenames["old_object"]), keys[1], &oldAt, ov)
 	}
 }
 
