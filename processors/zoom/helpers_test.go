@@ -111,7 +111,7 @@ func document(t testing.TB, p *processor, raw []byte) map[string]any {
 	}
 	doc := ev.Fields.Clone()
 	doc["@timestamp"] = ev.Timestamp
-	b, err := json.Marshal(doc)
+	b, err := json.Marshal(emptyListsAsLibbeat(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +122,29 @@ func document(t testing.TB, p *processor, raw []byte) map[string]any {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// emptyListsAsLibbeat makes the empty lists that the decoder leaves nil (as
+// libbeat's normalization does) []any{}: libbeat's encoder writes both as
+// [], encoding/json a nil one as null, and the goldens hold what Filebeat
+// writes (the e2e tests compare its output with them).
+func emptyListsAsLibbeat(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = emptyListsAsLibbeat(e)
+		}
+	case mapstr.M:
+		return emptyListsAsLibbeat(map[string]any(t))
+	case []any:
+		if t == nil {
+			return []any{}
+		}
+		for i, e := range t {
+			t[i] = emptyListsAsLibbeat(e)
+		}
+	}
+	return v
 }
 
 // flatten lists a document's leaves by dotted path; arrays of scalars stay
