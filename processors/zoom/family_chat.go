@@ -29,8 +29,24 @@ func mapTeamChat(m *mapping, n *notice) {
 	if e, id := m.str("zoom.team_chat.contact_email"), m.str("zoom.team_chat.contact_id"); e != "" || id != "" {
 		n.target = person{id: id, email: e}
 	}
-	inv := "zoom.team_chat.invitee"
-	if p := (person{id: m.str(inv + ".user_id"), email: m.str(inv + ".user_email"), fullName: m.str(inv + ".display_name")}); !p.empty() {
-		n.target = p
+	// The user invited to a channel, or asking to join it.
+	for _, who := range [...]string{"zoom.team_chat.invitee", "zoom.team_chat.requester"} {
+		if p := (person{id: m.str(who + ".user_id"), email: m.str(who + ".user_email"), fullName: m.str(who + ".display_name")}); !p.empty() {
+			n.target = p
+		}
+	}
+	// An invitation waiting for an admin's approval names no operator: its
+	// one inviter is who acted.
+	if inviters := objectsOf(m.raw("zoom.team_chat.inviters")); n.actor.empty() && len(inviters) == 1 {
+		i := inviters[0]
+		n.actor = person{id: str(i, "user_id"), email: str(i, "user_email"), fullName: str(i, "display_name")}
+	}
+	// Users invited to or removed from a shared space.
+	if members := objectsOf(m.raw("zoom.team_chat.members")); len(members) > 0 {
+		people := make([]person, len(members))
+		for i, u := range members {
+			people[i] = person{id: str(u, "user_id"), email: str(u, "user_email"), fullName: str(u, "display_name")}
+		}
+		n.targetOneOrRelate(people)
 	}
 }
