@@ -41,10 +41,11 @@ func (m *mapping) setPerson(prefix string, p person, related *relatedUsers) {
 	}
 }
 
-// operator is who performed the action, from payload.operator(_id).
+// operator is who performed the action, from payload.operator(_id) and,
+// where Zoom gives it, operator_name.
 func (m *mapping) operator() person {
 	op := m.str("zoom.operator")
-	p := person{id: m.str("zoom.operator_id")}
+	p := person{id: m.str("zoom.operator_id"), fullName: m.str("zoom.operator_name")}
 	if strings.Contains(op, "@") {
 		p.email = op
 	} else {

@@ -206,7 +206,7 @@ func TestTaxonomyIsECSLegal(t *testing.T) {
 		"zoomroom.alert":             {Category: []string{"web"}, Type: []string{"error"}},
 		"meeting.risk_alert":         {Category: []string{"threat"}, Type: []string{"indicator"}, Kind: "alert"},
 		// Events no entry names, by the verb they end with.
-		"whiteboard.created":           {Category: []string{"configuration"}, Type: []string{"creation"}, Outcome: "success"},
+		"whiteboard.project_created":   {Category: []string{"configuration"}, Type: []string{"creation"}, Outcome: "success"},
 		"team_chat.channel_deleted":    {Category: []string{"configuration"}, Type: []string{"deletion"}, Outcome: "success"},
 		"contact_center.queue_updated": {Category: []string{"configuration"}, Type: []string{"change"}, Outcome: "success"},
 	} {
