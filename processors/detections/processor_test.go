@@ -195,10 +195,16 @@ func TestRules(t *testing.T) {
 		{"Zoom information barrier policy deleted or weakened",
 			golden(t, "webhook/information_barriers/information_barriers.policy_updated"),
 			// the same change the other way: file transfer and chat
-			// no longer allowed across the barrier
+			// blocked across the barrier (true blocks)
 			edit(golden(t, "webhook/information_barriers/information_barriers.policy_updated"), map[string]any{
-				"zoom.settings.file_transfer": false, "zoom.settings.im": false,
-				"zoom.old_values.settings.file_transfer": true, "zoom.old_values.settings.im": true})},
+				"zoom.settings.file_transfer": true, "zoom.settings.im": true,
+				"zoom.old_values.settings.file_transfer": false, "zoom.old_values.settings.im": false})},
+		{"Zoom information barrier policy deleted or weakened",
+			// disabled, its settings unchanged
+			edit(golden(t, "webhook/information_barriers/information_barriers.policy_updated"), map[string]any{
+				"zoom.settings.file_transfer": true, "zoom.settings.im": true, "zoom.information_barriers.status": 0}),
+			edit(golden(t, "webhook/information_barriers/information_barriers.policy_updated"), map[string]any{
+				"zoom.settings.file_transfer": true, "zoom.settings.im": true})},
 		{"New Zoom Marketplace or OAuth app added",
 			golden(t, "reports/operationlogs/marketplace-add"),
 			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},
