@@ -271,6 +271,7 @@ var techniques = map[string]string{
 	"T1078": "Valid Accounts",
 	"T1070": "Indicator Removal",
 	"T1098": "Account Manipulation",
+	"T1213": "Data from Information Repositories",
 	"T1485": "Data Destruction",
 	"T1528": "Steal Application Access Token",
 	"T1530": "Data from Cloud Storage",

@@ -205,6 +205,13 @@ func TestRules(t *testing.T) {
 				"zoom.settings.file_transfer": true, "zoom.settings.im": true, "zoom.information_barriers.status": 0}),
 			edit(golden(t, "webhook/information_barriers/information_barriers.policy_updated"), map[string]any{
 				"zoom.settings.file_transfer": true, "zoom.settings.im": true})},
+		{"Zoom Calendar shared with everyone or a whole domain",
+			golden(t, "webhook/calendar/calendar.acl_update"),  // default: everyone
+			golden(t, "webhook/calendar/calendar.acl_create")}, // one user
+		{"Zoom Calendar shared with everyone or a whole domain",
+			edit(golden(t, "webhook/calendar/calendar.acl_create"), map[string]any{"zoom.calendar.acl_id": "domain:partner.example.org"}),
+			// the rule for everyone removed
+			edit(golden(t, "webhook/calendar/calendar.acl_delete"), map[string]any{"zoom.calendar.acl_id": "default"})},
 		{"New Zoom Marketplace or OAuth app added",
 			golden(t, "reports/operationlogs/marketplace-add"),
 			edit(golden(t, "reports/operationlogs/marketplace-add"), map[string]any{"zoom.operation.action": "Update", "event.action": "marketplace.update"})},

@@ -102,6 +102,7 @@ var familyMappers = map[string]func(*mapping, *notice){
 
 	"group":                mapGroup,
 	"information_barriers": mapInformationBarriers,
+	"calendar":             mapCalendar,
 }
 
 // ecs fills the ECS fields of a notification of the given event name.

@@ -84,6 +84,17 @@ func mapGroup(m *mapping, n *notice) {
 	}
 }
 
+// mapCalendar maps calendar.* events: the user an access rule is for is
+// the target (acl_id user:<email>), and the calendar's owner is related.
+func mapCalendar(m *mapping, n *notice) {
+	if scope, value, ok := strings.Cut(m.str("zoom.calendar.acl_id"), ":"); ok && scope == "user" {
+		n.target = person{email: value}
+	}
+	if owner := m.str("zoom.calendar.resource_id"); strings.Contains(owner, "@") {
+		n.related.add(owner)
+	}
+}
+
 // mapInformationBarriers maps information_barriers.* events. Zoom names no
 // operator for them, and the policy is all in zoom.information_barriers and
 // zoom.settings: nothing more to map, but the family is known, so that its
