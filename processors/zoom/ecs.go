@@ -118,6 +118,30 @@ func (m *mapping) ecs(name, family string) {
 	m.setRelated(n.related)
 }
 
+// targetOneOrRelate makes the one user an event is about its target
+// (user.target); an event about several relates them all instead, as
+// user.target holds one user.
+func (n *notice) targetOneOrRelate(people []person) {
+	if len(people) == 1 {
+		n.target = people[0]
+		return
+	}
+	for _, p := range people {
+		n.related.add(p.id, p.email, p.fullName)
+	}
+}
+
+// peopleOf reads the objects of a list of users (members, collaborators...)
+// as people, each family's keys read by as; other elements are skipped.
+func peopleOf(list any, as func(map[string]any) person) []person {
+	objs := objectsOf(list)
+	people := make([]person, len(objs))
+	for i, o := range objs {
+		people[i] = as(o)
+	}
+	return people
+}
+
 // setRelated writes related.user, sorted, once for the document.
 func (m *mapping) setRelated(related relatedUsers) {
 	if len(related) == 0 {

@@ -5,16 +5,9 @@ package zoom
 
 // mapChatChannel maps chat_channel.* events: the member an event is about, or every member as related.
 func mapChatChannel(m *mapping, n *notice) {
-	members, _ := m.raw("zoom.chat_channel.members").([]any)
-	for _, e := range members {
-		mm, _ := asMap(e)
-		p := person{id: str(mm, "id"), email: str(mm, "email"), fullName: firstNonEmpty(str(mm, "display_name"), fullName(str(mm, "first_name"), str(mm, "last_name")))}
-		if len(members) == 1 {
-			n.target = p
-		} else {
-			n.related.add(p.id, p.email, p.fullName)
-		}
-	}
+	n.targetOneOrRelate(peopleOf(m.raw("zoom.chat_channel.members"), func(mm map[string]any) person {
+		return person{id: str(mm, "id"), email: str(mm, "email"), fullName: firstNonEmpty(str(mm, "display_name"), fullName(str(mm, "first_name"), str(mm, "last_name")))}
+	}))
 }
 
 // mapChatMessage maps chat_message.* events: the contact of a direct message is the target.
@@ -31,22 +24,21 @@ func mapTeamChat(m *mapping, n *notice) {
 	}
 	// The user invited to a channel, or asking to join it.
 	for _, who := range [...]string{"zoom.team_chat.invitee", "zoom.team_chat.requester"} {
-		if p := (person{id: m.str(who + ".user_id"), email: m.str(who + ".user_email"), fullName: m.str(who + ".display_name")}); !p.empty() {
+		if p := teamChatUser(m.find(who)); !p.empty() {
 			n.target = p
 		}
 	}
 	// An invitation waiting for an admin's approval names no operator: its
 	// one inviter is who acted.
 	if inviters := objectsOf(m.raw("zoom.team_chat.inviters")); n.actor.empty() && len(inviters) == 1 {
-		i := inviters[0]
-		n.actor = person{id: str(i, "user_id"), email: str(i, "user_email"), fullName: str(i, "display_name")}
+		n.actor = teamChatUser(inviters[0])
 	}
 	// Users invited to or removed from a shared space.
-	if members := objectsOf(m.raw("zoom.team_chat.members")); len(members) > 0 {
-		people := make([]person, len(members))
-		for i, u := range members {
-			people[i] = person{id: str(u, "user_id"), email: str(u, "user_email"), fullName: str(u, "display_name")}
-		}
-		n.targetOneOrRelate(people)
-	}
+	n.targetOneOrRelate(peopleOf(m.raw("zoom.team_chat.members"), teamChatUser))
+}
+
+// teamChatUser reads a Team Chat user object: an invitee, a requester, an
+// inviter or a shared space's member.
+func teamChatUser(o map[string]any) person {
+	return person{id: str(o, "user_id"), email: str(o, "user_email"), fullName: str(o, "display_name")}
 }

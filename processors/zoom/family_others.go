@@ -40,26 +40,10 @@ func mapApp(m *mapping, n *notice) {
 // mapWhiteboard maps whiteboard.* events: the collaborators the whiteboard is shared with.
 func mapWhiteboard(m *mapping, n *notice) {
 	// The owner is related too.
-	collaborators := objectsOf(m.raw("zoom.whiteboard.collaborators"))
-	people := make([]person, len(collaborators))
-	for i, c := range collaborators {
-		people[i] = person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
-	}
-	n.targetOneOrRelate(people)
+	n.targetOneOrRelate(peopleOf(m.raw("zoom.whiteboard.collaborators"), func(c map[string]any) person {
+		return person{id: str(c, "user_id"), email: str(c, "email"), fullName: str(c, "collaborator_name")}
+	}))
 	n.related.add(m.str("zoom.whiteboard.owner_id"))
-}
-
-// targetOneOrRelate makes the one user an event is about its target
-// (user.target); an event about several relates them all instead, as
-// user.target holds one user.
-func (n *notice) targetOneOrRelate(people []person) {
-	if len(people) == 1 {
-		n.target = people[0]
-		return
-	}
-	for _, p := range people {
-		n.related.add(p.id, p.email, p.fullName)
-	}
 }
 
 // mapGroup maps group.* events: the group as ECS group.*, and the member or
@@ -72,15 +56,9 @@ func mapGroup(m *mapping, n *notice) {
 		m.set("group.name", name)
 	}
 	for _, list := range [...]string{"zoom.group.members", "zoom.group.admins"} {
-		users := objectsOf(m.raw(list))
-		if len(users) == 0 {
-			continue
-		}
-		people := make([]person, len(users))
-		for i, u := range users {
-			people[i] = person{id: str(u, "id"), email: str(u, "email")}
-		}
-		n.targetOneOrRelate(people)
+		n.targetOneOrRelate(peopleOf(m.raw(list), func(u map[string]any) person {
+			return person{id: str(u, "id"), email: str(u, "email")}
+		}))
 	}
 }
 
