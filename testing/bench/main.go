@@ -544,7 +544,7 @@ func report(ours, floor result, duration time.Duration, concurrency int) {
 	if ratio < 0.55 {
 		fmt.Printf("    at 55%% of the floor (%.0f requests/s), on a machine as busy and with clients as costly per request as in\n"+
 			"    zoombeat's run, Filebeat could use %.0f µs of CPU per request; it used %.0f\n",
-			0.55*floor.rps(), serverBudget(ours.usage, ours.ok, 0.55*floor.rps()), ours.perRequest(ours.usage.server))
+			0.55*floor.rps(), serverBudget(ours, 0.55*floor.rps()), ours.perRequest(ours.usage.server))
 	}
 	check(ours.p99 < 20*time.Millisecond, "p99 < 20 ms")
 	check(ours.peakRSS < 100<<20, "peak RSS < 100 MiB")

@@ -90,14 +90,13 @@ func parseCPULine(line string) (busy, total int64) {
 }
 
 // serverBudget is the CPU per request (µs) that a server could use to answer
-// rps requests per second on a machine as busy as in u, its clients costing
-// what they cost in u per request: busy CPU time per second, shared out over
-// rps requests, less the clients' share.
-func serverBudget(u usage, ok int64, rps float64) float64 {
-	if ok == 0 || rps == 0 {
+// rps requests per second on a machine as busy as in r's run, its clients
+// costing what they cost there per request: busy CPU time per second, shared
+// out over rps requests, less the clients' share.
+func serverBudget(r result, rps float64) float64 {
+	if r.ok == 0 || rps == 0 {
 		return 0
 	}
-	busyPerSecond := u.busy * float64(u.cpus) * 1e6 // µs of CPU per second of the window
-	clientsPerRequest := float64(u.clients.Microseconds()) / float64(ok)
-	return busyPerSecond/rps - clientsPerRequest
+	busyPerSecond := r.usage.busy * float64(r.usage.cpus) * 1e6 // µs of CPU per second of the window
+	return busyPerSecond/rps - r.perRequest(r.usage.clients)
 }

@@ -24,7 +24,8 @@ func TestServerBudget(t *testing.T) {
 	// Two CPUs 90 % busy for 10 s: 18 s of CPU. The clients used 3 s for
 	// 100,000 requests (30 µs each). At 20,000 requests/s a request may
 	// take 1.8e6/20,000 = 90 µs of all the CPU, 60 of them the server's.
-	u := usage{clients: 3 * time.Second, busy: 0.9, cpus: 2}
-	assert.InDelta(t, 60.0, serverBudget(u, 100_000, 20_000), 1e-9)
-	assert.Zero(t, serverBudget(u, 0, 20_000), "no requests, no budget")
+	r := result{ok: 100_000, usage: usage{clients: 3 * time.Second, busy: 0.9, cpus: 2}}
+	assert.InDelta(t, 60.0, serverBudget(r, 20_000), 1e-9)
+	r.ok = 0
+	assert.Zero(t, serverBudget(r, 20_000), "no requests, no budget")
 }
