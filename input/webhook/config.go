@@ -88,7 +88,7 @@ func defaultConfig() config {
 		URL:              "/zoom",
 		MaxBodyBytes:     1 << 20,
 		MaxInflightBytes: 16 << 20,
-		MaxHeaderBytes:   64 << 10,
+		MaxHeaderBytes:   16 << 10,
 		ReadTimeout:      10 * time.Second,
 		WriteTimeout:     10 * time.Second,
 		// Zoom sends bursts and then nothing for a while: a keep-alive

@@ -6,9 +6,10 @@ package webhook
 import (
 	"crypto/tls"
 	"net"
-	"net/http"
 	"sync"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // connLimiter caps the connections served at once (max_connections). At the
@@ -19,7 +20,7 @@ import (
 // made Zoom's requests wait in the accept queue past Zoom's 3 s timeout.
 //
 // golang.org/x/net/netutil.LimitListener only waits; it cannot see which
-// connections are idle, which net/http reports through ConnState.
+// connections are idle, which the HTTP server reports through ConnState.
 type connLimiter struct {
 	net.Listener
 	max int
@@ -108,9 +109,9 @@ func (l *connLimiter) Close() error {
 	return l.Listener.Close()
 }
 
-// connState is the http.Server's ConnState hook: it follows each connection
+// connState is the server's ConnState hook: it follows each connection
 // between busy (a request is being read or answered) and idle.
-func (l *connLimiter) connState(c net.Conn, state http.ConnState) {
+func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
 	if tc, ok := c.(*tls.Conn); ok {
 		c = tc.NetConn()
 	}
@@ -119,16 +120,16 @@ func (l *connLimiter) connState(c net.Conn, state http.ConnState) {
 		return
 	}
 	switch state {
-	case http.StateActive, http.StateIdle:
+	case fasthttp.StateActive, fasthttp.StateIdle:
 		l.mu.Lock()
 		if a, ok := l.conns[lc]; ok {
-			a.busy = state == http.StateActive
+			a.busy = state == fasthttp.StateActive
 			if !a.busy {
 				a.idleSince = l.now()
 			}
 		}
 		l.mu.Unlock()
-	case http.StateClosed, http.StateHijacked:
+	case fasthttp.StateClosed, fasthttp.StateHijacked:
 		lc.release()
 	}
 }

@@ -4,6 +4,7 @@
 package webhook
 
 import (
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -24,6 +25,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
+	"github.com/valyala/fasthttp"
 
 	"github.com/zoombeat/zoombeat/input/jsonutil"
 )
@@ -78,56 +80,51 @@ func errorf(status int, format string, args ...any) *httpError {
 	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// handle is the fasthttp server's handler: it serves one request on the
+// connection's goroutine and answers it when it returns.
+func (h *handler) handle(ctx *fasthttp.RequestCtx) {
 	h.metrics.requests.Inc()
-	defer h.recoverPanic(w, r)
-	status, body := h.serve(w, r)
-	if status == 0 { // the caller hung up; nobody to answer
-		h.metrics.clientGone.Inc()
-		return
-	}
+	defer h.recoverPanic(ctx)
+	status, body := h.serve(ctx)
 	h.metrics.status(status)
 	if status >= 500 {
 		// Zoom retries 5xx: tell it (and proxies) not to hammer right away.
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		ctx.Response.Header.Set("Retry-After", retryAfter)
 	}
-	writeJSON(w, status, body)
+	writeJSON(ctx, status, body)
 }
 
 // recoverPanic turns a panic while serving into an error log line and a JSON
-// 500, instead of net/http's debug-level log and a connection cut without an
-// answer. A 500 makes Zoom deliver the notification again later.
-func (h *handler) recoverPanic(w http.ResponseWriter, r *http.Request) {
+// 500; fasthttp does not recover a handler's panic, which would end the
+// process. A 500 makes Zoom deliver the notification again later.
+func (h *handler) recoverPanic(ctx *fasthttp.RequestCtx) {
 	v := recover()
 	if v == nil {
 		return
 	}
-	if v == http.ErrAbortHandler { //nolint:errorlint // net/http's own sentinel, re-raised as it asks
-		panic(v)
-	}
 	h.metrics.status(http.StatusInternalServerError)
-	h.log.Errorw("Panic while serving a Zoom webhook request; answered 500", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "source.address", r.RemoteAddr)
-	// If the answer was already started this writes nothing more, and the
-	// client sees a cut answer, which it retries like a 500.
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-	writeJSON(w, http.StatusInternalServerError, message("internal error while handling the notification; deliver again later"))
+	h.log.Errorw("Panic while serving a Zoom webhook request; answered 500", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "source.address", ctx.RemoteAddr().String())
+	ctx.Response.Reset()
+	ctx.Response.Header.Set("Retry-After", retryAfter)
+	writeJSON(ctx, http.StatusInternalServerError, message("internal error while handling the notification; deliver again later"))
 }
 
 // retryAfterSeconds is sent with every 503. Zoom schedules its own retries
 // (5, 20, 60 minutes); other senders get a short, honest hint.
 const retryAfterSeconds = 5
 
-// serve handles one request and returns the status and JSON body to answer,
-// or status 0 when the caller is gone.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
-	if r.URL.Path != h.cfg.URL {
-		return http.StatusNotFound, message(fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", r.URL.Path, h.cfg.URL))
+var retryAfter = strconv.Itoa(retryAfterSeconds)
+
+// serve handles one request and returns the status and JSON body to answer.
+func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
+	if path := ctx.Path(); string(path) != h.cfg.URL {
+		return http.StatusNotFound, message(fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", path, h.cfg.URL))
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", r.Method))
+	if !ctx.IsPost() {
+		ctx.Response.Header.Set("Allow", http.MethodPost)
+		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", ctx.Method()))
 	}
-	raw, held, buf, err := h.readBody(w, r)
+	raw, held, buf, err := h.readBody(ctx)
 	if err != nil {
 		return failure(err)
 	}
@@ -135,9 +132,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	defer putBodyBuffer(buf)
 	h.metrics.bodySize.Update(int64(len(raw)))
 
-	if err := h.authenticate(r.Header, raw); err != nil {
+	if err := h.authenticate(&ctx.Request.Header, raw); err != nil {
 		h.metrics.signatureFailure.Inc()
-		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", r.RemoteAddr)
+		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", ctx.RemoteAddr().String())
 		return http.StatusUnauthorized, message(err.Error())
 	}
 
@@ -157,11 +154,15 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 	}
 
 	id := DeliveryID(raw)
-	d := newDelivery(h.makeEvent(r, id, raw, body), id)
+	d := newDelivery(h.makeEvent(&ctx.Request.Header, id, raw, body), id)
 	d.acknowledged = h.ackLatency
 	deadline := startTimer(h.cfg.ACKTimeout)
 	defer stopTimer(deadline)
 
+	// A caller that hangs up is not noticed here (fasthttp does not watch the
+	// connection while the handler runs): the handler waits for the ACK or
+	// ack_timeout as for any other, and its answer goes nowhere.
+	//
 	// Under load a worker is nearly always waiting for the next delivery, so
 	// a plain send usually succeeds at once; only when none is free does the
 	// handler wait on four channels, which locks and queues on each of them
@@ -175,8 +176,6 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 			return h.ackTimedOut("the pipeline did not take the event")
 		case <-h.stopping:
 			return http.StatusServiceUnavailable, message("the input is stopping; deliver again later")
-		case <-r.Context().Done():
-			return 0, answer{}
 		}
 	}
 
@@ -190,8 +189,6 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, answer) {
 		// The event stays in the queue and may still be delivered; Zoom's
 		// retry carries the same body, so it gets the same _id.
 		return h.ackTimedOut("the event was not acknowledged")
-	case <-r.Context().Done():
-		return 0, answer{}
 	}
 }
 
@@ -245,15 +242,25 @@ func failure(err error) (int, answer) {
 //
 // A body of up to smallBodyBytes is read into a pooled buffer, returned as
 // buf: the caller gives it back (putBodyBuffer) once nothing refers to body.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte, held int64, buf *[]byte, err error) {
+func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, buf *[]byte, err error) {
 	limit := int64(h.cfg.MaxBodyBytes)
-	if r.ContentLength > limit {
-		stopReading(w)
-		return nil, 0, nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", r.ContentLength, limit)
+	// -1 for a chunked body, whose length is unknown; -2 (no length, not
+	// chunked) has no body, which fasthttp reads as empty.
+	contentLength := int64(ctx.Request.Header.ContentLength())
+	if contentLength > limit {
+		stopReading(ctx)
+		return nil, 0, nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", contentLength, limit)
 	}
-	var src io.Reader = io.LimitReader(r.Body, limit+1)
+	// The server streams bodies (StreamRequestBody: it has read at most the
+	// first 8 KiB); a request made in-process, without a server, has its body
+	// whole.
+	wire := ctx.RequestBodyStream()
+	if wire == nil {
+		wire = bytes.NewReader(ctx.Request.Body())
+	}
+	var src io.Reader = io.LimitReader(wire, limit+1)
 	compressed := false
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	switch enc := strings.ToLower(strings.TrimSpace(string(ctx.Request.Header.ContentEncoding()))); enc {
 	case "", "identity":
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(src)
@@ -276,10 +283,10 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 	}()
 	overBudget := func() error {
 		h.metrics.overBudget.Inc()
-		stopReading(w)
+		stopReading(ctx)
 		return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
 	}
-	if !compressed && r.ContentLength > 0 && !h.budget.room(r.ContentLength+1) {
+	if !compressed && contentLength > 0 && !h.budget.room(contentLength+1) {
 		return nil, 0, nil, overBudget()
 	}
 	// grow makes room for n bytes in all, from the budget.
@@ -306,8 +313,8 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 	// A small body of known size is read in one allocation, with a spare
 	// byte so that reading its end needs no growth.
 	first := int64(16 << 10)
-	if !compressed && r.ContentLength > 0 && r.ContentLength < smallBodyBytes {
-		first = r.ContentLength + 1
+	if !compressed && contentLength > 0 && contentLength < smallBodyBytes {
+		first = contentLength + 1
 	}
 	if err := grow(min(first, limit+1)); err != nil {
 		return nil, 0, nil, err
@@ -321,7 +328,7 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (body []byte,
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
 		if int64(len(body)) > limit {
-			stopReading(w)
+			stopReading(ctx)
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
@@ -352,21 +359,27 @@ func putBodyBuffer(buf *[]byte) {
 }
 
 // stopReading ends a request whose body is refused unread: the connection
-// closes after the answer. net/http reads up to 256 KiB of the rest of the
-// body first, so that a client still writing it gets to read the answer;
-// drainTime bounds that, so that a sender that stalls does not keep its
-// connection until read_timeout.
-func stopReading(w http.ResponseWriter) {
-	w.Header().Set("Connection", "close")
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTime))
+// closes after the answer. Up to drainBytes of the rest of the body are read
+// and dropped first, within drainTime, so that a client still writing it
+// gets to read the answer instead of a reset connection; a sender that
+// stalls or sends more is cut off.
+func stopReading(ctx *fasthttp.RequestCtx) {
+	ctx.SetConnectionClose()
+	if rest := ctx.RequestBodyStream(); rest != nil { // nil: no connection (serveInProcess)
+		_ = ctx.Conn().SetReadDeadline(time.Now().Add(drainTime))
+		_, _ = io.CopyN(io.Discard, rest, drainBytes)
+	}
 }
 
-const drainTime = time.Second
+const (
+	drainTime  = time.Second
+	drainBytes = 256 << 10
+)
 
 // authenticate checks the optional custom header, then Zoom's signature.
-func (h *handler) authenticate(hdr http.Header, raw []byte) error {
+func (h *handler) authenticate(hdr *fasthttp.RequestHeader, raw []byte) error {
 	if h.cfg.Secret.Header != "" {
-		got := hdr.Get(h.cfg.Secret.Header)
+		got := string(hdr.Peek(h.cfg.Secret.Header))
 		if subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.Secret.Value)) != 1 {
 			if got == "" {
 				return fmt.Errorf("missing %s header (secret.header)", strings.ToLower(h.cfg.Secret.Header))
@@ -377,7 +390,7 @@ func (h *handler) authenticate(hdr http.Header, raw []byte) error {
 	if h.key == nil { // allow_unsigned: true, warned about at start
 		return nil
 	}
-	return VerifySignature(h.key, raw, hdr.Get(headerTimestamp), hdr.Get(headerSignature), h.cfg.Signature.MaxAge, h.now())
+	return VerifySignature(h.key, raw, string(hdr.Peek(headerTimestamp)), string(hdr.Peek(headerSignature)), h.cfg.Signature.MaxAge, h.now())
 }
 
 // DecodeNotification parses a Zoom notification: one JSON object with an
@@ -446,7 +459,7 @@ func DeliveryID(body []byte) string {
 // The fields hold only values that libbeat's event normalization leaves as
 // they are (DecodeEvent's, strings, common.Time), so the pipeline clients
 // publish without it (see startWorkers).
-func (h *handler) makeEvent(r *http.Request, id string, raw []byte, body mapstr.M) beat.Event {
+func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, id string, raw []byte, body mapstr.M) beat.Event {
 	now := h.now()
 	fields := mapstr.M{
 		"zoom":  body,
@@ -458,8 +471,12 @@ func (h *handler) makeEvent(r *http.Request, id string, raw []byte, body mapstr.
 	if len(h.headers) > 0 {
 		headers := mapstr.M{}
 		for _, name := range h.headers {
-			if vals := r.Header.Values(name); len(vals) > 0 {
-				headers[strings.ToLower(name)] = vals
+			if vals := hdr.PeekAll(name); len(vals) > 0 {
+				strs := make([]string, len(vals))
+				for i, v := range vals {
+					strs[i] = string(v)
+				}
+				headers[strings.ToLower(name)] = strs
 			}
 		}
 		if len(headers) > 0 {
@@ -473,21 +490,11 @@ func (h *handler) makeEvent(r *http.Request, id string, raw []byte, body mapstr.
 	}
 }
 
-// The answer's header values, assigned as they are: http.Header.Set would
-// make a one-value slice for each on every request. net/http copies the
-// handler's header when the answer starts, and nothing writes to these
-// slices in place.
-var (
-	contentTypeJSON = []string{"application/json"}
-	noSniff         = []string{"nosniff"}
-)
-
-func writeJSON(w http.ResponseWriter, status int, v answer) {
-	hdr := w.Header()
-	hdr["Content-Type"] = contentTypeJSON
-	hdr["X-Content-Type-Options"] = noSniff
-	w.WriteHeader(status)
-	_, _ = w.Write(v.marshal())
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v answer) {
+	ctx.Response.Header.SetContentType("application/json")
+	ctx.Response.Header.Set("X-Content-Type-Options", "nosniff")
+	ctx.SetStatusCode(status)
+	ctx.Response.SetBodyRaw(v.marshal())
 }
 
 // msgAcknowledged answers every accepted notification.

@@ -9,8 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -38,7 +39,7 @@ var sampleBody = []byte(`{"event":"meeting.started","event_ts":1732435200123,"pa
 type harness struct {
 	t        *testing.T
 	cfg      config
-	srv      *httptest.Server
+	url      string
 	pipe     *fakePipeline
 	h        *handler
 	m        *inputMetrics
@@ -61,12 +62,9 @@ func newHarness(t *testing.T, mutate func(*config)) *harness {
 	pub, closeWorkers, err := startWorkers(hs.pipe, 2, nil, hs.m, logp.NewLogger("test"))
 	require.NoError(t, err)
 	hs.h = newHandler(cfg, pub, hs.m, log, hs.stopping)
-	hs.srv = httptest.NewServer(hs.h)
-	hs.sender = &zoomsim.Sender{URL: hs.srv.URL + cfg.URL, Secret: testSecret}
-	t.Cleanup(func() {
-		hs.srv.Close()
-		closeWorkers()
-	})
+	t.Cleanup(closeWorkers) // after the server's shutdown: cleanups run last first
+	hs.url = startServer(t, cfg, hs.h)
+	hs.sender = &zoomsim.Sender{URL: hs.url + cfg.URL, Secret: testSecret}
 	return hs
 }
 
@@ -80,7 +78,7 @@ func (hs *harness) send(body []byte) *zoomsim.Response {
 // do sends req after signing body into it when sign is true.
 func (hs *harness) do(req *http.Request) *zoomsim.Response {
 	hs.t.Helper()
-	resp, err := zoomsim.Do(hs.srv.Client(), req)
+	resp, err := zoomsim.Do(http.DefaultClient, req)
 	require.NoError(hs.t, err)
 	return resp
 }
@@ -231,7 +229,7 @@ func TestErrorAnswers(t *testing.T) {
 		return req
 	}
 	newReq := func(method, path string) *http.Request {
-		req, _ := http.NewRequest(method, hs.srv.URL+path, bytes.NewReader(sampleBody))
+		req, _ := http.NewRequest(method, hs.url+path, bytes.NewReader(sampleBody))
 		return req
 	}
 	staleSender := &zoomsim.Sender{URL: hs.sender.URL, Secret: testSecret, Now: func() time.Time { return time.Now().Add(-10 * time.Minute) }}
@@ -443,6 +441,14 @@ func TestLogsNeverHoldSecretOrBody(t *testing.T) {
 	hs.sender.Header = http.Header{"X-Shared": {"bad-shared"}}
 	hs.send(sampleBody)
 	hs.do(hs.signed([]byte(`{"event":`)))
+	// A request the server cannot parse, which fasthttp logs itself.
+	c, err := net.Dial("tcp", strings.TrimPrefix(hs.url, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "POST /zoom HTTP/1.1\r\nHost: x\r\nX-Shared: shared-value-xyz\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nQuarterly security review")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, readAnswer(t, c, 3*time.Second).StatusCode)
+	require.Eventually(t, func() bool { return hs.logs.FilterMessageSnippet("error when serving connection").Len() > 0 }, 3*time.Second, 10*time.Millisecond, "fasthttp logs the malformed request")
 
 	require.NotZero(t, hs.logs.Len(), "rejections are logged at debug level")
 	for _, e := range hs.logs.All() {
@@ -477,10 +483,8 @@ func BenchmarkHandler(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				req, _ := sender.Request(context.Background(), sampleBody)
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != 200 {
-					b.Fatal(rec.Code, rec.Body.String())
+				if status, body := serveInProcess(h, req); status != 200 {
+					b.Fatal(status, string(body))
 				}
 				pipe.take()
 			}

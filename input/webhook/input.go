@@ -12,12 +12,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	stdlog "log"
 	"net"
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
@@ -27,6 +25,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+	"github.com/valyala/fasthttp"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 )
@@ -154,18 +153,7 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	stopping := make(chan struct{})
 	h := newHandler(in.cfg, pub, metrics, log, stopping)
 	h.health = newHealth(ctx.UpdateStatus, "listening on "+ln.Addr().String(), func(msg string) { log.Warn(msg) })
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: in.cfg.ReadTimeout,
-		ReadTimeout:       in.cfg.ReadTimeout,
-		WriteTimeout:      in.cfg.WriteTimeout,
-		IdleTimeout:       in.cfg.IdleTimeout,
-		MaxHeaderBytes:    int(in.cfg.MaxHeaderBytes),
-		ErrorLog:          stdlog.New(debugWriter{log}, "", 0),
-	}
-	if limiter != nil {
-		srv.ConnState = limiter.connState
-	}
+	srv := newServer(in.cfg, h, limiter, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Infof("Listening for Zoom webhooks at %s://%s%s", scheme, ln.Addr(), in.cfg.URL)
@@ -184,14 +172,72 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	close(stopping)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), in.cfg.WriteTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		log.Warnf("Closing connections that did not finish in time: %v", err)
-		_ = srv.Close()
+	if err := srv.ShutdownWithContext(shutdownCtx); err != nil {
+		// The listener is closed; a request still waiting for its ACK ends
+		// at ack_timeout, which is shorter than write_timeout.
+		log.Warnf("Connections did not finish in time: %v", err)
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := <-served; err != nil {
 		return err
 	}
 	return nil
+}
+
+// newServer is the listener's HTTP server. fasthttp rather than net/http:
+// under load, net/http's own reading and answering took about a quarter of
+// Filebeat's CPU per request (docs/performance.md). It reads a request's
+// line and headers into a buffer of max_header_bytes, answers errors before
+// the handler as JSON (serverError), and streams bodies to the handler,
+// which reads them within max_body_bytes and max_inflight_bytes.
+func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *fasthttp.Server {
+	srv := &fasthttp.Server{
+		Handler:      h.handle,
+		ErrorHandler: serverError(cfg),
+		// ReadTimeout bounds a request from its first byte (or the
+		// connection's start) to its body's end, a stalled sender included.
+		ReadTimeout:  cfg.ReadTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout:  cfg.IdleTimeout,
+		// The request line and headers must fit in the read buffer.
+		ReadBufferSize: int(cfg.MaxHeaderBytes),
+		// Bodies larger than this, and chunked ones, reach the handler
+		// after at most 8 KiB: readBody reads the rest, counted against
+		// max_inflight_bytes.
+		MaxRequestBodySize: int(cfg.MaxBodyBytes),
+		StreamRequestBody:  true,
+		// A webhook is JSON: no multipart form is parsed (to temporary files).
+		DisablePreParseMultipartForm: true,
+		NoDefaultServerHeader:        true,
+		// fasthttp's own log lines about a malformed request would quote
+		// it, headers and all, and a header may hold secret.value.
+		SecureErrorLogMessage: true,
+		CloseOnShutdown:       true,
+		Logger:                debugLogger{log},
+	}
+	if limiter != nil {
+		srv.ConnState = limiter.connState
+	}
+	return srv
+}
+
+// serverError answers, as JSON, a request that fails before the handler: its
+// headers over max_header_bytes, read_timeout passed while it was read, or a
+// request that is not HTTP/1.x. fasthttp closes the connection after it.
+func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
+	return func(ctx *fasthttp.RequestCtx, err error) {
+		var small *fasthttp.ErrSmallBuffer
+		var ne net.Error
+		switch {
+		case errors.As(err, &small):
+			writeJSON(ctx, http.StatusRequestHeaderFieldsTooLarge, message(fmt.Sprintf("request line and headers are over max_header_bytes %d", cfg.MaxHeaderBytes)))
+		case errors.As(err, &ne) && ne.Timeout():
+			writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request not received within read_timeout %v", cfg.ReadTimeout)))
+		case errors.Is(err, fasthttp.ErrBodyTooLarge):
+			writeJSON(ctx, http.StatusRequestEntityTooLarge, message(fmt.Sprintf("body is over max_body_bytes %d", cfg.MaxBodyBytes)))
+		default:
+			writeJSON(ctx, http.StatusBadRequest, message("malformed HTTP request: "+err.Error()))
+		}
+	}
 }
 
 var noNormalization = false
@@ -235,13 +281,12 @@ func startWorkers(pipeline beat.PipelineConnector, n int, mapper beat.Processor,
 	return pub, closeAll, nil
 }
 
-// debugWriter sends net/http's own messages (TLS handshake errors from
+// debugLogger sends fasthttp's own messages (TLS handshake errors from
 // scanners, mostly) to the debug log, where they do not drown real ones.
-type debugWriter struct{ log *logp.Logger }
+type debugLogger struct{ log *logp.Logger }
 
-func (w debugWriter) Write(p []byte) (int, error) {
-	w.log.Debug(strings.TrimSpace(string(p)))
-	return len(p), nil
+func (l debugLogger) Printf(format string, args ...any) {
+	l.log.Debugf(format, args...)
 }
 
 // CheckConfig validates a zoom_webhook configuration as the input would at

@@ -99,8 +99,14 @@ func (r *running) stop(t *testing.T) {
 	}
 }
 
+// fasthttpPoolCleaner is the goroutine of fasthttp's worker pool that retires
+// idle workers: it sleeps between rounds (MaxIdleWorkerDuration, 10 s) and
+// only sees the server stopped when it wakes, so it outlives the input by
+// up to that long, holding nothing.
+var fasthttpPoolCleaner = goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2")
+
 func TestRunServesAndStopsCleanly(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), fasthttpPoolCleaner)
 
 	r := runInput(t, nil)
 	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
@@ -142,7 +148,7 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 }
 
 func TestRunStopUnblocksFullQueue(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), fasthttpPoolCleaner)
 	r := runInput(t, nil)
 	r.pipe.block.Store(true)
 	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}

@@ -5,7 +5,9 @@ package webhook
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -43,7 +45,8 @@ func readAnswer(t *testing.T, c net.Conn, d time.Duration) *http.Response {
 	require.NoError(t, c.SetReadDeadline(time.Now().Add(d)))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	require.NoError(t, err)
-	_, _ = io.ReadAll(resp.Body)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp
 }
 
@@ -67,12 +70,13 @@ func TestInflightBytesBudget(t *testing.T) {
 		c.MaxBodyBytes = 256 << 10
 		c.MaxInflightBytes = 960 << 10 // three quarters (720 KiB): room for two buffers of 256 KiB, not three
 	})
-	addr := strings.TrimPrefix(hs.srv.URL, "http://")
+	addr := strings.TrimPrefix(hs.url, "http://")
 	var released atomic.Int32
 	hs.h.budget.release = func() { released.Add(1) }
 
-	// A declared length alone reserves no more than a first small buffer.
-	idle := stall(t, addr, 256<<10, 0)
+	// A declared length alone reserves no more than a first small buffer
+	// (the server hands the body over once its first 8 KiB are in).
+	idle := stall(t, addr, 256<<10, 10<<10)
 	waitFor(t, func() bool { return hs.h.budget.used.Load() > 0 }, "the first buffer")
 	assert.LessOrEqual(t, hs.h.budget.used.Load(), int64(16<<10+1))
 	idle.Close()
@@ -195,8 +199,8 @@ func TestBusyConnectionsAreNotEvicted(t *testing.T) {
 	}
 }
 
-// Headers over max_header_bytes are refused by net/http itself, in plain
-// text, as the README's table of answers says.
+// Headers over max_header_bytes are refused before the handler, with a JSON
+// message naming the setting, and the connection is closed.
 func TestOversizedHeadersGet431(t *testing.T) {
 	r := runInput(t, map[string]any{"max_header_bytes": "1KiB"})
 	defer r.stop(t)
@@ -207,5 +211,56 @@ func TestOversizedHeadersGet431(t *testing.T) {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
-	assert.Contains(t, resp.Header.Get("Content-Type"), "text/plain")
+	assert.True(t, resp.Close, "Connection: close")
+	msg := jsonMessage(t, &zoomsim.Response{Status: resp.StatusCode, Header: resp.Header, Body: readAll(t, resp.Body)})
+	assert.Contains(t, msg, "max_header_bytes 1024")
+}
+
+func readAll(t *testing.T, r io.Reader) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	return b
+}
+
+// Requests that fail before the handler are answered by serverError, in
+// JSON like every other answer, and their connection is closed: a request
+// that is not HTTP, and one whose headers do not arrive within read_timeout.
+func TestServerErrorsAreJSON(t *testing.T) {
+	hs := newHarness(t, func(c *config) { c.ReadTimeout = 300 * time.Millisecond })
+	addr := strings.TrimPrefix(hs.url, "http://")
+	for _, tc := range []struct {
+		name, wire string
+		status     int
+		msg        string
+	}{
+		{"not HTTP", "GARBAGE\r\n\r\n", http.StatusBadRequest, "malformed HTTP request"},
+		{"headers too slow", "POST /zoom HTTP/1.1\r\nHost: x\r\nX-Slow: ", http.StatusRequestTimeout, "read_timeout 300ms"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			require.NoError(t, err)
+			defer c.Close()
+			_, err = io.WriteString(c, tc.wire)
+			require.NoError(t, err)
+			resp := readAnswer(t, c, 3*time.Second)
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.True(t, resp.Close, "Connection: close")
+			var answer map[string]string
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&answer))
+			assert.Contains(t, answer["message"], tc.msg)
+		})
+	}
+}
+
+// A multipart Content-Type does not make the server parse the body as a
+// form (fasthttp would, spooling files to disk): the handler gets the body
+// as sent, and a signed notification is accepted whatever its Content-Type.
+func TestMultipartBodyIsNotParsed(t *testing.T) {
+	hs := newHarness(t, nil)
+	req := hs.signed(sampleBody)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=zzz")
+	resp := hs.do(req)
+	assert.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+	assert.Len(t, hs.pipe.Events(), 1)
 }

@@ -25,7 +25,6 @@ type inputMetrics struct {
 	ackTimeouts      *monitoring.Uint // requests answered 503 because no ACK came in ack_timeout
 	signatureFailure *monitoring.Uint // requests answered 401 (signature, timestamp or custom header)
 	crcAnswered      *monitoring.Uint // endpoint.url_validation challenges answered
-	clientGone       *monitoring.Uint // callers that hung up before the answer
 	evicted          *monitoring.Uint // idle connections closed to make room at max_connections
 	overBudget       *monitoring.Uint // requests answered 503 because max_inflight_bytes was reached
 	lateACKs         *monitoring.Uint // ACKs that came after ack_timeout, for requests answered 503
@@ -49,7 +48,6 @@ func newInputMetrics(reg *monitoring.Registry, log *logp.Logger) *inputMetrics {
 		ackTimeouts:      monitoring.NewUint(reg, "ack_timeouts_total"),
 		signatureFailure: monitoring.NewUint(reg, "signature_failures_total"),
 		crcAnswered:      monitoring.NewUint(reg, "crc_challenges_total"),
-		clientGone:       monitoring.NewUint(reg, "client_disconnects_total"),
 		evicted:          monitoring.NewUint(reg, "idle_connections_closed_total"),
 		overBudget:       monitoring.NewUint(reg, "inflight_bytes_rejections_total"),
 		lateACKs:         monitoring.NewUint(reg, "late_acks_total"),
