@@ -264,3 +264,34 @@ func TestMultipartBodyIsNotParsed(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
 	assert.Len(t, hs.pipe.Events(), 1)
 }
+
+// A refused body is read on for at most drainBytes and drainTime, so that a
+// client still sending it can read the answer; a sender that stalls gets
+// the answer after drainTime, and its connection is closed.
+func TestRefusedBodyIsDrainedBriefly(t *testing.T) {
+	hs := newHarness(t, func(c *config) { c.MaxBodyBytes = 64 << 10 })
+	addr := strings.TrimPrefix(hs.url, "http://")
+
+	// Declared over max_body_bytes, 10 KiB sent, then nothing.
+	start := time.Now()
+	c := stall(t, addr, 1<<20, 10<<10)
+	resp := readAnswer(t, c, 5*time.Second)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.True(t, resp.Close, "Connection: close")
+	waited := time.Since(start)
+	assert.GreaterOrEqual(t, waited, drainTime-100*time.Millisecond, "the rest of the body was waited for")
+	assert.Less(t, waited, drainTime+time.Second, "but no longer than drainTime")
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(time.Second)))
+	_, err := c.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF, "the connection is closed")
+
+	// A client that sends the whole refused body (under drainBytes) reads its
+	// answer, not a reset connection.
+	big := bytes.Repeat([]byte("x"), 200<<10)
+	c2, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c2.Close()
+	_, err = fmt.Fprintf(c2, "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(big), big)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, readAnswer(t, c2, 5*time.Second).StatusCode)
+}
