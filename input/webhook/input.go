@@ -222,7 +222,9 @@ func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *
 
 // serverError answers, as JSON, a request that fails before the handler: its
 // headers over max_header_bytes, read_timeout passed while it was read, or a
-// request that is not HTTP/1.x. fasthttp closes the connection after it.
+// request that is not HTTP/1.x. fasthttp closes the connection after it. A
+// body over max_body_bytes never ends here: with StreamRequestBody, fasthttp
+// hands it to the handler, which answers 413 (readBody).
 func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		var small *fasthttp.ErrSmallBuffer
@@ -232,8 +234,6 @@ func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
 			writeJSON(ctx, http.StatusRequestHeaderFieldsTooLarge, message(fmt.Sprintf("request line and headers are over max_header_bytes %d", cfg.MaxHeaderBytes)))
 		case errors.As(err, &ne) && ne.Timeout():
 			writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request not received within read_timeout %v", cfg.ReadTimeout)))
-		case errors.Is(err, fasthttp.ErrBodyTooLarge):
-			writeJSON(ctx, http.StatusRequestEntityTooLarge, message(fmt.Sprintf("body is over max_body_bytes %d", cfg.MaxBodyBytes)))
 		default:
 			writeJSON(ctx, http.StatusBadRequest, message("malformed HTTP request: "+err.Error()))
 		}
