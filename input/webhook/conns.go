@@ -115,6 +115,9 @@ func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
 	if tc, ok := c.(*tls.Conn); ok {
 		c = tc.NetConn()
 	}
+	if gc, ok := c.(*lingerConn); ok {
+		c = gc.Conn
+	}
 	lc, ok := c.(*limitedConn)
 	if !ok {
 		return

@@ -248,7 +248,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 	// chunked) has no body, which fasthttp reads as empty.
 	contentLength := int64(ctx.Request.Header.ContentLength())
 	if contentLength > limit {
-		stopReading(ctx)
+		closeAfterAnswer(ctx)
 		return nil, 0, nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", contentLength, limit)
 	}
 	// The server streams bodies (StreamRequestBody: it has read at most the
@@ -283,7 +283,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 	}()
 	overBudget := func() error {
 		h.metrics.overBudget.Inc()
-		stopReading(ctx)
+		closeAfterAnswer(ctx)
 		return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
 	}
 	if !compressed && contentLength > 0 && !h.budget.room(contentLength+1) {
@@ -328,16 +328,19 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
 		if int64(len(body)) > limit {
-			stopReading(ctx)
+			closeAfterAnswer(ctx)
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
 			return body, held, buf, nil
 		}
 		if rerr != nil {
+			// The rest of the body may still come, or the stream is broken:
+			// either way the connection serves no other request.
+			closeAfterAnswer(ctx)
 			var ne interface{ Timeout() bool }
 			if errors.As(rerr, &ne) && ne.Timeout() {
-				return nil, held, buf, errorf(http.StatusRequestTimeout, "body not received within read_timeout")
+				return nil, held, buf, errorf(http.StatusRequestTimeout, "body not received within read_timeout %v", h.cfg.ReadTimeout)
 			}
 			return nil, held, buf, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
 		}
@@ -357,24 +360,6 @@ func putBodyBuffer(buf *[]byte) {
 		bodyBuffers.Put(buf)
 	}
 }
-
-// stopReading ends a request whose body is refused unread: the connection
-// closes after the answer. Up to drainBytes of the rest of the body are read
-// and dropped first, within drainTime, so that a client still writing it
-// gets to read the answer instead of a reset connection; a sender that
-// stalls or sends more is cut off.
-func stopReading(ctx *fasthttp.RequestCtx) {
-	ctx.SetConnectionClose()
-	if rest := ctx.RequestBodyStream(); rest != nil { // nil: no connection (serveInProcess)
-		_ = ctx.Conn().SetReadDeadline(time.Now().Add(drainTime))
-		_, _ = io.CopyN(io.Discard, rest, drainBytes)
-	}
-}
-
-const (
-	drainTime  = time.Second
-	drainBytes = 256 << 10
-)
 
 // authenticate checks the optional custom header, then Zoom's signature.
 func (h *handler) authenticate(hdr *fasthttp.RequestHeader, raw []byte) error {

@@ -139,14 +139,9 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	if in.listening != nil {
 		in.listening(ln.Addr())
 	}
-	var limiter *connLimiter
-	if in.cfg.MaxConnections > 0 {
-		limiter = newConnLimiter(ln, in.cfg.MaxConnections, metrics.evicted.Inc)
-		ln = limiter
-	}
+	ln, limiter := wrapListener(ln, in.cfg, tlsCfg, metrics.evicted.Inc)
 	scheme := "http"
 	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
 		scheme = "https"
 	}
 
@@ -181,6 +176,22 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 		return err
 	}
 	return nil
+}
+
+// wrapListener puts the connection limiter (max_connections, if not 0), the
+// graceful close of closeAfterAnswer and TLS (if tlsCfg is not nil) on ln,
+// in that order. evicted counts the connections the limiter closes.
+func wrapListener(ln net.Listener, cfg config, tlsCfg *tls.Config, evicted func()) (net.Listener, *connLimiter) {
+	var limiter *connLimiter
+	if cfg.MaxConnections > 0 {
+		limiter = newConnLimiter(ln, cfg.MaxConnections, evicted)
+		ln = limiter
+	}
+	ln = lingerListener{ln}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	return ln, limiter
 }
 
 // newServer is the listener's HTTP server. fasthttp rather than net/http:
@@ -222,11 +233,13 @@ func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *
 
 // serverError answers, as JSON, a request that fails before the handler: its
 // headers over max_header_bytes, read_timeout passed while it was read, or a
-// request that is not HTTP/1.x. fasthttp closes the connection after it. A
+// request that is not HTTP/1.x. fasthttp closes the connection after it,
+// gracefully (closeAfterAnswer): the client may still be sending. A
 // body over max_body_bytes never ends here: with StreamRequestBody, fasthttp
 // hands it to the handler, which answers 413 (readBody).
 func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
 	return func(ctx *fasthttp.RequestCtx, err error) {
+		closeAfterAnswer(ctx)
 		var small *fasthttp.ErrSmallBuffer
 		var ne net.Error
 		switch {

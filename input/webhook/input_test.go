@@ -4,8 +4,10 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -188,6 +190,16 @@ func TestRunTLS(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.Status, "plain HTTP to the TLS port is refused")
 	}
 	assert.Len(t, r.pipe.Events(), 1)
+
+	// A body over max_body_bytes, still being sent: the answer comes with
+	// TLS's close_notify, and the rest of the body is read on.
+	tc, err := tls.Dial("tcp", r.addr, &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+	require.NoError(t, err)
+	defer tc.Close()
+	_, err = fmt.Fprintf(tc, "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", 64<<20, bytes.Repeat([]byte("x"), 32<<10))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, readAnswer(t, tc, 3*time.Second).StatusCode)
+	assertClosedGracefully(t, tc)
 }
 
 func TestRunFailsOnBusyPort(t *testing.T) {

@@ -208,26 +208,44 @@ func TestBusyConnectionsAreNotEvicted(t *testing.T) {
 }
 
 // Headers over max_header_bytes are refused before the handler, with a JSON
-// message naming the setting, and the connection is closed.
+// message naming the setting, and the connection is closed gracefully: the
+// answer is followed by the end of the stream, not a reset, and the rest of
+// the headers the client is still sending is read (a reset would fail the
+// client's write, and may lose the answer).
 func TestOversizedHeadersGet431(t *testing.T) {
 	r := runInput(t, map[string]any{"max_header_bytes": "1KiB"})
 	defer r.stop(t)
-	req, err := http.NewRequest(http.MethodPost, "http://"+r.addr+"/zoom", strings.NewReader("{}"))
-	require.NoError(t, err)
-	req.Header.Set("X-Padding", strings.Repeat("p", 8<<10))
 	c, err := net.Dial("tcp", r.addr)
 	require.NoError(t, err)
 	defer c.Close()
-	require.NoError(t, req.Write(c))
+	_, err = io.WriteString(c, "POST /zoom HTTP/1.1\r\nHost: x\r\nX-Padding: "+strings.Repeat("p", 2<<10))
+	require.NoError(t, err)
 	resp := readAnswer(t, c, 3*time.Second)
 	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 	assert.True(t, resp.Close, "Connection: close")
 	assert.Contains(t, answerMessage(t, resp), "max_header_bytes 1024")
+	assertClosedGracefully(t, c)
+}
+
+// assertClosedGracefully reads, after an answer read from c, the end of the
+// server's stream (EOF, not a reset connection), then sends more, as a
+// client still sending its request would: the server reads it on.
+func assertClosedGracefully(t *testing.T, c net.Conn) {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(time.Second)))
+	_, err := c.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF, "the answer is followed by the end of the stream")
+	for range 2 { // a write to a closed connection fails the next time
+		_, err = c.Write(bytes.Repeat([]byte("a"), 16<<10))
+		assert.NoError(t, err, "what the client still sends is read, not refused")
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Requests that fail before the handler are answered by serverError, in
-// JSON like every other answer, and their connection is closed: a request
-// that is not HTTP, and one whose headers do not arrive within read_timeout.
+// JSON like every other answer, and their connection is closed gracefully: a
+// request that is not HTTP, and one whose headers do not arrive within
+// read_timeout. So is one whose body does not (answered by the handler).
 func TestServerErrorsAreJSON(t *testing.T) {
 	hs := newHarness(t, func(c *config) { c.ReadTimeout = 300 * time.Millisecond })
 	addr := strings.TrimPrefix(hs.url, "http://")
@@ -238,6 +256,7 @@ func TestServerErrorsAreJSON(t *testing.T) {
 	}{
 		{"not HTTP", "GARBAGE\r\n\r\n", http.StatusBadRequest, "malformed HTTP request"},
 		{"headers too slow", "POST /zoom HTTP/1.1\r\nHost: x\r\nX-Slow: ", http.StatusRequestTimeout, "read_timeout 300ms"},
+		{"body too slow", "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n{\"event\":\"" + strings.Repeat("a", 10<<10), http.StatusRequestTimeout, "body not received within read_timeout 300ms"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := net.Dial("tcp", addr)
@@ -249,6 +268,7 @@ func TestServerErrorsAreJSON(t *testing.T) {
 			assert.Equal(t, tc.status, resp.StatusCode)
 			assert.True(t, resp.Close, "Connection: close")
 			assert.Contains(t, answerMessage(t, resp), tc.msg)
+			assertClosedGracefully(t, c)
 		})
 	}
 }
@@ -265,28 +285,35 @@ func TestMultipartBodyIsNotParsed(t *testing.T) {
 	assert.Len(t, hs.pipe.Events(), 1)
 }
 
-// A refused body is read on for at most drainBytes and drainTime, so that a
-// client still sending it can read the answer; a sender that stalls gets
-// the answer after drainTime, and its connection is closed.
+// A refused body gets its answer at once; the connection is closed
+// gracefully, and the rest of the body is read on for at most drainBytes and
+// drainTime, so that a client still sending it can read the answer, then the
+// connection is cut.
 func TestRefusedBodyIsDrainedBriefly(t *testing.T) {
 	hs := newHarness(t, func(c *config) { c.MaxBodyBytes = 64 << 10 })
 	addr := strings.TrimPrefix(hs.url, "http://")
 
-	// Declared over max_body_bytes, 10 KiB sent, then nothing.
+	// Declared over max_body_bytes, 10 KiB sent, then the rest in pieces.
 	start := time.Now()
 	c := stall(t, addr, 1<<20, 10<<10)
 	resp := readAnswer(t, c, 5*time.Second)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	assert.True(t, resp.Close, "Connection: close")
-	waited := time.Since(start)
-	assert.GreaterOrEqual(t, waited, drainTime-100*time.Millisecond, "the rest of the body was waited for")
-	assert.Less(t, waited, drainTime+time.Second, "but no longer than drainTime")
-	require.NoError(t, c.SetReadDeadline(time.Now().Add(time.Second)))
-	_, err := c.Read(make([]byte, 1))
-	assert.ErrorIs(t, err, io.EOF, "the connection is closed")
+	assert.Less(t, time.Since(start), drainTime/2, "the answer does not wait for the rest of the body")
+	assertClosedGracefully(t, c)
+	piece := bytes.Repeat([]byte("a"), 1<<10)
+	var cut time.Duration
+	for cut == 0 && time.Since(start) < drainTime+2*time.Second {
+		if _, err := c.Write(piece); err != nil {
+			cut = time.Since(start)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assert.GreaterOrEqual(t, cut, drainTime-100*time.Millisecond, "the rest of the body was read for drainTime")
+	assert.Less(t, cut, drainTime+time.Second, "and no longer")
 
-	// A client that sends the whole refused body (under drainBytes) reads its
-	// answer, not a reset connection.
+	// A client that sends the whole refused body (under drainBytes) before
+	// reading reads its answer, not a reset connection.
 	big := bytes.Repeat([]byte("x"), 200<<10)
 	c2, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
@@ -294,4 +321,5 @@ func TestRefusedBodyIsDrainedBriefly(t *testing.T) {
 	_, err = fmt.Fprintf(c2, "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(big), big)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, readAnswer(t, c2, 5*time.Second).StatusCode)
+	assertClosedGracefully(t, c2)
 }
