@@ -288,7 +288,7 @@ func TestMultipartBodyIsNotParsed(t *testing.T) {
 // A refused body gets its answer at once; the connection is closed
 // gracefully, and the rest of the body is read on for at most drainBytes and
 // drainTime, so that a client still sending it can read the answer, then the
-// connection is cut.
+// connection is cut: a trickle at drainTime, a flood at drainBytes.
 func TestRefusedBodyIsDrainedBriefly(t *testing.T) {
 	hs := newHarness(t, func(c *config) { c.MaxBodyBytes = 64 << 10 })
 	addr := strings.TrimPrefix(hs.url, "http://")
@@ -311,6 +311,24 @@ func TestRefusedBodyIsDrainedBriefly(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, cut, drainTime-100*time.Millisecond, "the rest of the body was read for drainTime")
 	assert.Less(t, cut, drainTime+time.Second, "and no longer")
+
+	// A client that floods after the answer is cut after drainBytes, long
+	// before drainTime.
+	c3 := stall(t, addr, 1<<20, 10<<10)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, readAnswer(t, c3, 5*time.Second).StatusCode)
+	flood := bytes.Repeat([]byte("a"), 64<<10)
+	start = time.Now()
+	sent := 0
+	for time.Since(start) < drainTime+2*time.Second {
+		require.NoError(t, c3.SetWriteDeadline(time.Now().Add(drainTime)))
+		n, err := c3.Write(flood)
+		sent += n
+		if err != nil {
+			break
+		}
+	}
+	assert.Less(t, time.Since(start), drainTime/2, "a flood is cut at drainBytes, not drainTime")
+	assert.GreaterOrEqual(t, sent, drainBytes, "after drainBytes were read")
 
 	// A client that sends the whole refused body (under drainBytes) before
 	// reading reads its answer, not a reset connection.
