@@ -364,9 +364,9 @@ func putBodyBuffer(buf *[]byte) {
 // authenticate checks the optional custom header, then Zoom's signature.
 func (h *handler) authenticate(hdr *fasthttp.RequestHeader, raw []byte) error {
 	if h.cfg.Secret.Header != "" {
-		got := string(hdr.Peek(h.cfg.Secret.Header))
-		if subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.Secret.Value)) != 1 {
-			if got == "" {
+		got := hdr.Peek(h.cfg.Secret.Header)
+		if subtle.ConstantTimeCompare(got, []byte(h.cfg.Secret.Value)) != 1 {
+			if len(got) == 0 {
 				return fmt.Errorf("missing %s header (secret.header)", strings.ToLower(h.cfg.Secret.Header))
 			}
 			return fmt.Errorf("%s header does not match secret.value", strings.ToLower(h.cfg.Secret.Header))
