@@ -81,6 +81,10 @@ type config struct {
 // input refuses it unless it listens on a loopback address only.
 const DevelopmentSecret = "zoombeat-development-secret"
 
+// DefaultACKTimeout is ack_timeout's default: within Zoom's 3 s deadline, with
+// room for the answer to travel. internal/queuefit fits the output's queue to it.
+const DefaultACKTimeout = 2 * time.Second
+
 func defaultConfig() config {
 	c := config{
 		ListenAddress:    "localhost",
@@ -94,7 +98,7 @@ func defaultConfig() config {
 		// Zoom sends bursts and then nothing for a while: a keep-alive
 		// connection is worth keeping for a burst, not for minutes.
 		IdleTimeout:    30 * time.Second,
-		ACKTimeout:     2 * time.Second,
+		ACKTimeout:     DefaultACKTimeout,
 		MaxConnections: 1024,
 	}
 	c.Signature.MaxAge = 5 * time.Minute
