@@ -36,6 +36,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	docs    []json.RawMessage
+	ids     map[string]int // documents by the _id of their action
 	bulks   []Bulk
 	paths   map[string]int // other requests by "METHOD path"
 	version string
@@ -50,7 +51,7 @@ type Bulk struct {
 
 // New starts a stand-in that reports the version of the Beat built with it.
 func New() *Server {
-	s := &Server{paths: map[string]int{}, version: strings.SplitN(version.GetDefaultVersion(), "-", 2)[0]}
+	s := &Server{paths: map[string]int{}, ids: map[string]int{}, version: strings.SplitN(version.GetDefaultVersion(), "-", 2)[0]}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -60,6 +61,18 @@ func (s *Server) Docs() []json.RawMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]json.RawMessage(nil), s.docs...)
+}
+
+// IDs counts the documents indexed so far by the _id of their action (the
+// Beat's @metadata._id).
+func (s *Server) IDs() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.ids))
+	for k, v := range s.ids {
+		out[k] = v
+	}
+	return out
 }
 
 // Bulks are the _bulk requests so far, in order.
@@ -121,6 +134,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
 	var items []map[string]any
 	var docs []json.RawMessage
+	var ids []string
 	for sc.Scan() {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
@@ -137,6 +151,9 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			docs = append(docs, json.RawMessage(bytes.Clone(sc.Bytes())))
+			if id, ok := meta["_id"].(string); ok {
+				ids = append(ids, id)
+			}
 			items = append(items, map[string]any{op: map[string]any{
 				"_index": meta["_index"], "_id": meta["_id"], "status": http.StatusCreated, "result": "created",
 			}})
@@ -148,6 +165,9 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.docs = append(s.docs, docs...)
+	for _, id := range ids {
+		s.ids[id]++
+	}
 	s.bulks = append(s.bulks, Bulk{At: time.Now(), Items: len(items), Compressed: compressed})
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"took": 1, "errors": false, "items": items})
