@@ -201,11 +201,11 @@ func (h *handler) ackTimedOut(what string) (int, answer) {
 }
 
 // ackLatency learns each ACK's latency. An ACK later than ack_timeout
-// arrives for an event already answered 503: the output's queue holds
-// events for a batch longer than Zoom waits (under Elastic Agent, an
-// Elasticsearch output preset other than custom or latency sets a flush
-// timeout of seconds). That is said loudly, on the unit and in the log,
-// since every quiet-time delivery then fails.
+// arrives for an event already answered 503: the queue holds events for a
+// batch longer than Zoom waits (a top-level queue.mem.flush.timeout of
+// seconds; internal/queuefit fits the output's own), or the output is slow.
+// That is said loudly, on the unit and in the log, since every quiet-time
+// delivery may then fail.
 func (h *handler) ackLatency(latency time.Duration) {
 	if latency > h.cfg.ACKTimeout {
 		h.metrics.lateACKs.Inc()

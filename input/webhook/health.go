@@ -53,8 +53,8 @@ func (h *health) acked() {
 // outage, is the likely cause, and the message says what to change.
 func (h *health) lateACK(latency, ackTimeout time.Duration) {
 	msg := fmt.Sprintf("%s; events are acknowledged %v after publishing, beyond ack_timeout %v, so deliveries get 503: "+
-		"the output's queue waits for a batch. Set queue.mem.flush.timeout: 0s (under Elastic Agent, in the output's settings "+
-		"with preset: custom; Elasticsearch presets other than custom and latency wait seconds), or use the disk queue",
+		"the queue waits for a batch, or the output is slow. zoombeat fits an output's preset and queue; a top-level "+
+		"queue of filebeat.yml is yours: set queue.mem.flush.timeout: 0s there, or use the disk queue",
 		h.running, latency.Round(time.Millisecond), ackTimeout)
 	h.mu.Lock()
 	defer h.mu.Unlock()
