@@ -217,7 +217,7 @@ func Update() error {
 	if err := os.WriteFile(filepath.Join("modules.d", "zoom.yml.disabled"), zoommodule.ModulesDYAML(), 0o644); err != nil {
 		return err
 	}
-	for _, gen := range []generated.Generator{beatmeta.Files, packages.Files, detections.Files, zoomprocessor.Files} {
+	for _, gen := range []generated.Generator{beatmeta.Files, zoommodule.FilesetFiles, packages.Files, detections.Files, zoomprocessor.Files} {
 		if err := generated.Write(".", gen); err != nil {
 			return err
 		}

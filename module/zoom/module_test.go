@@ -20,6 +20,8 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/generated"
+	"github.com/zoombeat/zoombeat/module/zoom"
 	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping the webhook fileset has its input run
 	"github.com/zoombeat/zoombeat/testing/reference"
 )
@@ -144,7 +146,7 @@ func TestInputTemplateWithEveryVar(t *testing.T) {
 	assert.Equal(t, "/hooks/zoom", got["url"])
 	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "v"}, got["secret"])
 	assert.Equal(t, []any{"zoom", "preserve_original_event"}, got["tags"])
-	assert.Equal(t, false, got["publisher_pipeline"].(map[string]any)["disable_host"])
+	assert.NotContains(t, got, "publisher_pipeline", "without the forwarded tag Filebeat adds host.*")
 	assert.Equal(t, map[string]any{"redact_secrets": false,
 		"pseudonymize": map[string]any{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}}, got["mapping"])
 	assert.NotContains(t, got, "processors")
@@ -220,5 +222,29 @@ func TestReportTemplates(t *testing.T) {
 			assert.Equal(t, "7d", got["initial_interval"])
 			assert.Equal(t, []any{map[string]any{"zoom": map[string]any{"redact_secrets": true}}}, got["processors"])
 		})
+	}
+}
+
+// The filesets' manifests and input templates are made from settings.go.
+func TestFilesetFilesAreCurrent(t *testing.T) {
+	stale, err := generated.Stale(filepath.Join("..", ".."), zoom.FilesetFiles)
+	require.NoError(t, err)
+	assert.Empty(t, stale, "run `go tool mage update`")
+}
+
+// One report fileset per report the zoom_reports input polls, each polling
+// its own.
+func TestReportFilesetsComeFromTheReportsTable(t *testing.T) {
+	var names []string
+	for _, fs := range zoom.Filesets() {
+		if fs.Report != "" {
+			assert.Equal(t, fs.Name, fs.Report)
+			names = append(names, fs.Name)
+		}
+	}
+	assert.Equal(t, reports.Reports, names)
+	for _, r := range reports.Reports {
+		_, ok := filesets[r]
+		assert.True(t, ok, "the tests check fileset %s", r)
 	}
 }
