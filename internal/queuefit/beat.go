@@ -97,7 +97,14 @@ func checkStandalone(b *beat.Beat, log *logp.Logger) error {
 	if b.Config == nil || !b.Config.Output.IsSet() {
 		return nil
 	}
-	output, err := config.NewConfigFrom(map[string]any{b.Config.Output.Name(): b.Config.Output.Config()})
+	// The output's values are resolved where they stand: re-rooted as they
+	// are, a reference to another part of the config (output.file.path:
+	// ${path.data}/out) would no longer resolve.
+	values := map[string]any{}
+	if err := b.Config.Output.Config().Unpack(&values); err != nil {
+		return fmt.Errorf("output.%s: %w", b.Config.Output.Name(), err)
+	}
+	output, err := config.NewConfigFrom(map[string]any{b.Config.Output.Name(): values})
 	if err != nil {
 		return err
 	}

@@ -206,3 +206,21 @@ func TestCreatorRefusesAStandaloneOutputItCouldNotFit(t *testing.T) {
 	assert.True(t, created)
 	assert.IsType(t, &reloader{}, b.OutputConfigReloader)
 }
+
+// A standalone output that refers to another part of the config (the way
+// filebeat.yml writes output.file.path: ${path.data}/out) is read where it
+// stands in the Beat's config: it starts, or is refused for its preset, not
+// for a reference that no longer resolves.
+func TestCreatorReadsAnOutputThatRefersToTheRestOfTheConfig(t *testing.T) {
+	creator := func(yaml string) error {
+		var bc beat.BeatConfig
+		require.NoError(t, outputConfig(t, "path.data: /var/lib/zoombeat\n"+yaml).Unpack(&bc))
+		b := &beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}, Config: &bc}
+		_, err := Creator(func(*beat.Beat, *config.C) (beat.Beater, error) { return nil, nil })(b, config.NewConfig())
+		return err
+	}
+	require.NoError(t, creator("output.file.path: ${path.data}/out\n"))
+	err := creator("output.elasticsearch:\n  hosts: ['${path.data}']\n  preset: balanced\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "output.elasticsearch.preset: ")
+}
