@@ -80,7 +80,7 @@ func TestWebhookTemplateYieldsAValidInputConfig(t *testing.T) {
 	require.NoError(t, cfg.Unpack(&got))
 	assert.Equal(t, "/zoom", got["url"])
 	assert.Equal(t, map[string]any{"header": "X-Zoom-Shared", "value": "shared"}, got["secret"])
-	assert.Equal(t, []any{"preserve_original_event", "zoom-webhook", "forwarded"}, got["tags"])
+	assert.Equal(t, []any{"zoom-webhook", "forwarded", "preserve_original_event"}, got["tags"])
 	assert.Equal(t, true, got["publisher_pipeline"].(map[string]any)["disable_host"])
 	// The input maps (mapping); the processors are the policy's own.
 	assert.Equal(t, map[string]any{"redact_secrets": true}, got["mapping"])

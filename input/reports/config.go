@@ -13,17 +13,9 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
-)
 
-// Reports that the input can poll, by the name used in `reports`.
-const (
-	ReportOperationLogs     = "operationlogs"
-	ReportActivities        = "activities"
-	ReportMeetingActivities = "meeting_activities"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
-
-// Reports lists every report, in the order polled when none is configured.
-var Reports = []string{ReportOperationLogs, ReportActivities, ReportMeetingActivities}
 
 // reportSpec says where a report lives in Zoom's Reports API, which key of
 // the answer holds its entries, which key of an entry holds its time, and
@@ -34,10 +26,10 @@ type reportSpec struct {
 }
 
 var reportSpecs = map[string]reportSpec{
-	ReportOperationLogs: {path: "/report/operationlogs", listKey: "operation_logs", timeKey: "time"},
-	ReportActivities:    {path: "/report/activities", listKey: "activity_logs", timeKey: "time"},
+	contract.ReportOperationLogs: {path: "/report/operationlogs", listKey: "operation_logs", timeKey: "time"},
+	contract.ReportActivities:    {path: "/report/activities", listKey: "activity_logs", timeKey: "time"},
 	// Zoom requires activity_type; "All Activities" lists every category.
-	ReportMeetingActivities: {path: "/report/meeting_activities", listKey: "meeting_activity_logs", timeKey: "activity_time",
+	contract.ReportMeetingActivities: {path: "/report/meeting_activities", listKey: "meeting_activity_logs", timeKey: "activity_time",
 		query: url.Values{"activity_type": {"All Activities"}}},
 }
 
@@ -111,7 +103,7 @@ func (c *config) Validate() error {
 	}
 	for i, r := range c.Reports {
 		if _, ok := reportSpecs[r]; !ok {
-			errs = append(errs, fmt.Errorf("reports: unknown report %q (known: %s)", r, strings.Join(Reports, ", ")))
+			errs = append(errs, fmt.Errorf("reports: unknown report %q (known: %s)", r, strings.Join(contract.Reports, ", ")))
 		}
 		if slices.Contains(c.Reports[:i], r) {
 			errs = append(errs, fmt.Errorf("reports: %q is listed twice", r))
@@ -157,7 +149,7 @@ func (c *config) Validate() error {
 // reports returns the configured reports, every report when none is listed.
 func (c *config) reports() []string {
 	if len(c.Reports) == 0 {
-		return Reports
+		return contract.Reports
 	}
 	return c.Reports
 }

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package reports is the zoom_reports input: it polls Zoom's Reports API
-// (operation logs, sign-in/sign-out activity) with Server-to-Server OAuth,
-// and keeps a cursor per report and account in Filebeat's registry that
+// (operation logs, sign-in/sign-out activities, meeting activities) with
+// Server-to-Server OAuth, and keeps a cursor per report and account in Filebeat's registry that
 // advances only for acknowledged events.
 package reports
 
@@ -32,17 +32,18 @@ import (
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // Name is the input type.
-const Name = "zoom_reports"
+const Name = contract.ReportsInput
 
 // Plugin registers the zoom_reports input.
 func Plugin(log *logp.Logger, store statestore.States) v2.Plugin {
 	return v2.Plugin{
 		Name:      Name,
 		Stability: feature.Beta,
-		Info:      "Zoom Reports API poller (operation logs, sign-in/sign-out activity)",
+		Info:      "Zoom Reports API poller (operation logs, sign-in/sign-out activities, meeting activities)",
 		Manager: &cursor.InputManager{
 			Logger:     log,
 			StateStore: store,

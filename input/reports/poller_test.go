@@ -26,6 +26,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -113,7 +114,7 @@ func (r *rig) poller(report string, st state) *poller {
 
 func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	r := newRig(t)
-	p := r.poller(ReportOperationLogs, state{})
+	p := r.poller(contract.ReportOperationLogs, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
 	assert.Len(t, ids, r.nOps, "every sample entry, once")
@@ -138,7 +139,7 @@ func TestPollBackfillsThenPublishesOnlyNewEntries(t *testing.T) {
 	assert.Len(t, r.pub.events, r.nOps+1)
 
 	// A restart resumes from the acknowledged cursor: nothing again.
-	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
+	restarted := r.poller(contract.ReportOperationLogs, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
 	assert.Len(t, r.pub.events, r.nOps+1)
 }
@@ -163,7 +164,7 @@ func TestLargeWindowPublishesEachEntryOnce(t *testing.T) {
 	r.cfg.LateWindow = Duration(7 * 24 * time.Hour) // every entry within it: the cursor keeps the maxSeen newest
 	n := 2*maxSeen + 5000
 	r.addLargeWindow(n)
-	p := r.poller(ReportOperationLogs, state{})
+	p := r.poller(contract.ReportOperationLogs, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
 	require.Len(t, ids, r.nOps+n, "every entry")
@@ -179,7 +180,7 @@ func TestLargeWindowPublishesEachEntryOnce(t *testing.T) {
 	assert.Less(t, newer, maxSeen, "the cursor keeps the maxSeen newest")
 
 	require.NoError(t, p.poll(context.Background()))
-	restarted := r.poller(ReportOperationLogs, r.pub.cursor)
+	restarted := r.poller(contract.ReportOperationLogs, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
 	assert.Len(t, r.pub.events, r.nOps+n, "nothing again")
 }
@@ -209,7 +210,7 @@ func TestLargeWindowReadInPartLosesNothing(t *testing.T) {
 	r.cfg.Retry.MaxAttempts = 2
 	n := 2*maxSeen + 5000
 	r.addLargeWindow(n)
-	p := r.poller(ReportOperationLogs, state{})
+	p := r.poller(contract.ReportOperationLogs, state{})
 	p.pub = failingAfter{fakePublisher: r.pub, r: r, after: 2*maxSeen + 1000}
 	start := p.state
 	require.Error(t, p.poll(context.Background()))
@@ -234,7 +235,7 @@ func TestLargeWindowReadInPartLosesNothing(t *testing.T) {
 func TestPollMeetingActivities(t *testing.T) {
 	r := newRig(t)
 	r.cfg.InitialInterval = Duration(60 * 24 * time.Hour)
-	p := r.poller(ReportMeetingActivities, state{})
+	p := r.poller(contract.ReportMeetingActivities, state{})
 	require.NoError(t, p.poll(context.Background()))
 	ids := r.pub.ids()
 	assert.Len(t, ids, r.nMeet, "every sample entry, once")
@@ -245,7 +246,7 @@ func TestPollMeetingActivities(t *testing.T) {
 		assert.Equal(t, entry, ev.Timestamp.UTC().Format(time.RFC3339), "@timestamp is the entry's activity_time")
 	}
 
-	restarted := r.poller(ReportMeetingActivities, r.pub.cursor)
+	restarted := r.poller(contract.ReportMeetingActivities, r.pub.cursor)
 	require.NoError(t, restarted.poll(context.Background()))
 	assert.Len(t, r.pub.events, r.nMeet, "nothing again after a restart")
 }
@@ -254,7 +255,7 @@ func TestPollSurvivesRateLimitsAndServerErrors(t *testing.T) {
 	r := newRig(t)
 	r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 2, "3")
 	r.server.Fail("/v2/report/activities", http.StatusServiceUnavailable, 2, "")
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	require.NoError(t, p.poll(context.Background()))
 	assert.Len(t, r.pub.ids(), 5)
 	assert.EqualValues(t, 2, p.metrics.rateLimitWaits.Get())
@@ -271,21 +272,21 @@ func TestPollGivesUpAfterMaxAttemptsAndTheOtherReportGoesOn(t *testing.T) {
 	r := newRig(t)
 	r.cfg.Retry.MaxAttempts = 3
 	r.server.Fail("/v2/report/operationlogs", http.StatusInternalServerError, 100, "")
-	ops := r.poller(ReportOperationLogs, state{})
+	ops := r.poller(contract.ReportOperationLogs, state{})
 	err := ops.poll(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "failed 3 times")
 	assert.Contains(t, err.Error(), "HTTP 500")
 	assert.Empty(t, r.pub.events)
 
-	acts := r.poller(ReportActivities, state{})
+	acts := r.poller(contract.ReportActivities, state{})
 	require.NoError(t, acts.poll(context.Background()))
 	assert.Len(t, r.pub.ids(), 5)
 }
 
 func TestExpiredTokenIsReplacedOnce(t *testing.T) {
 	r := newRig(t)
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	require.NoError(t, p.poll(context.Background()))
 	r.server.ExpireTokens()
 	r.server.AddActivities(map[string]any{"email": "x@example.com", "time": time.Now().UTC().Format(time.RFC3339), "type": "Sign in", "ip_address": "192.0.2.1", "client_type": "Browser", "version": "-"})
@@ -298,7 +299,7 @@ func TestExpiredTokenIsReplacedOnce(t *testing.T) {
 func TestWrongCredentialsGiveZoomsReason(t *testing.T) {
 	r := newRig(t)
 	r.cfg.ClientSecret = "wrong-secret-value"
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	err := p.poll(context.Background())
 	var oe *OAuthError
 	require.ErrorAs(t, err, &oe)
@@ -308,7 +309,7 @@ func TestWrongCredentialsGiveZoomsReason(t *testing.T) {
 	assert.NotContains(t, err.Error(), "wrong-secret-value")
 
 	r.cfg.ClientSecret, r.cfg.AccountID = "csecret", "other-account"
-	p = r.poller(ReportActivities, state{})
+	p = r.poller(contract.ReportActivities, state{})
 	err = p.poll(context.Background())
 	require.ErrorAs(t, err, &oe)
 	assert.Contains(t, err.Error(), "Account id is invalid")
@@ -319,7 +320,7 @@ func TestLongBackfillUsesMonthlyWindows(t *testing.T) {
 	r.cfg.InitialInterval = Duration(100 * 24 * time.Hour)
 	old := time.Now().Add(-80 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	r.server.AddActivities(map[string]any{"email": "old@example.com", "time": old, "type": "Sign in", "ip_address": "192.0.2.9", "client_type": "Browser", "version": "-"})
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	require.NoError(t, p.poll(context.Background()))
 	assert.Len(t, r.pub.ids(), 6)
 	assert.Zero(t, r.server.Requests("/v2/report/activities", 400), "no window over a month")
@@ -330,7 +331,7 @@ func TestPollStopsPromptly(t *testing.T) {
 	r := newRig(t)
 	r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1, "3600")
 	r.cfg.Interval = Duration(2 * time.Hour) // a wait within the interval is waited in the poll
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	p.api.sleep = sleepCtx
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -348,7 +349,7 @@ func TestPollStopsPromptly(t *testing.T) {
 func TestTokenRejectedTwiceFailsWithZoomsMessage(t *testing.T) {
 	r := newRig(t)
 	r.server.Fail("/v2/report/activities", http.StatusUnauthorized, 2, "")
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	err := p.poll(context.Background())
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
@@ -409,7 +410,7 @@ func TestTLSAndProxy(t *testing.T) {
 	cfg, err := unpack(settings)
 	require.NoError(t, err)
 	r := &rig{t: t, server: s, cfg: cfg, pub: &fakePublisher{}}
-	require.NoError(t, r.poller(ReportActivities, state{}).poll(context.Background()))
+	require.NoError(t, r.poller(contract.ReportActivities, state{}).poll(context.Background()))
 	assert.Len(t, r.pub.events, 1)
 	assert.Positive(t, proxied.Load(), "requests went through proxy_url")
 
@@ -419,7 +420,7 @@ func TestTLSAndProxy(t *testing.T) {
 	delete(settings, "proxy_url")
 	r.cfg, err = unpack(settings)
 	require.NoError(t, err)
-	err = r.poller(ReportActivities, state{}).poll(context.Background())
+	err = r.poller(contract.ReportActivities, state{}).poll(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "certificate")
 }
@@ -430,7 +431,7 @@ func TestTLSAndProxy(t *testing.T) {
 func TestRepeatedPageTokenStopsPaging(t *testing.T) {
 	r := newRig(t)
 	r.server.StickPageToken("/v2/report/operationlogs")
-	p := r.poller(ReportOperationLogs, state{})
+	p := r.poller(contract.ReportOperationLogs, state{})
 	err := p.poll(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "next_page_token it had already given")
@@ -456,7 +457,7 @@ func TestRateLimitWithoutWaitDoesNotHotLoop(t *testing.T) {
 		t.Run(ra, func(t *testing.T) {
 			r := newRig(t)
 			r.server.Fail("/v2/report/activities", http.StatusTooManyRequests, 1000, ra)
-			p := r.poller(ReportActivities, state{})
+			p := r.poller(contract.ReportActivities, state{})
 			log, logs := logptest.NewTestingLoggerWithObserver(t, "")
 			p.api.quiet = newRepeatedLog(log, r.cfg.Interval.D())
 			err := p.poll(context.Background())
@@ -482,7 +483,7 @@ func TestDailyQuotaEndsThePollUntilZoomAllows(t *testing.T) {
 	r := newRig(t)
 	tomorrow := time.Now().Add(10 * time.Hour).UTC().Truncate(time.Second)
 	r.server.FailDaily("/v2/report/activities", 1000, tomorrow.Format(http.TimeFormat))
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	err := p.poll(context.Background())
 	var rle *RateLimitError
 	require.ErrorAs(t, err, &rle)
@@ -520,14 +521,14 @@ func TestAccountIDStaysOutOfErrorsAndLogs(t *testing.T) {
 	require.NoError(t, err)
 	r.cfg.OAuthURL = "http://" + ln.Addr().String() + "/oauth/token"
 	require.NoError(t, ln.Close()) // nothing listens: the request fails with a url.Error
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	p.src.account = account
 	err = p.poll(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "connection refused")
 	assert.NotContains(t, err.Error(), account)
-	assert.NotContains(t, source{report: ReportActivities, account: account}.Name(), account)
-	assert.NotEqual(t, source{report: ReportActivities, account: "other"}.Name(), source{report: ReportActivities, account: account}.Name())
+	assert.NotContains(t, source{report: contract.ReportActivities, account: account}.Name(), account)
+	assert.NotEqual(t, source{report: contract.ReportActivities, account: "other"}.Name(), source{report: contract.ReportActivities, account: account}.Name())
 }
 
 func TestProxyCredentialsAreMasked(t *testing.T) {
@@ -544,7 +545,7 @@ func TestProxyCredentialsAreMasked(t *testing.T) {
 // to come; it is not published twice.
 func TestEntryWithoutValidTimeDoesNotMoveTheCursor(t *testing.T) {
 	r := newRig(t)
-	p := r.poller(ReportActivities, state{})
+	p := r.poller(contract.ReportActivities, state{})
 	require.NoError(t, p.poll(context.Background()))
 	before := p.state.Since
 	r.server.AddActivities(map[string]any{"email": "odd@example.com", "time": "not a time", "type": "Sign in", "ip_address": "192.0.2.3", "client_type": "Browser", "version": "-"})
@@ -591,7 +592,7 @@ func TestRequestsArePaced(t *testing.T) {
 	// A poll paces every request it sends.
 	r.cfg.RequestsPerSecond = 2
 	r.cfg.InitialInterval = Duration(60 * 24 * time.Hour)
-	p := r.poller(ReportMeetingActivities, state{})
+	p := r.poller(contract.ReportMeetingActivities, state{})
 	p.api.limiter = rate.NewLimiter(2, 1)
 	require.NoError(t, p.poll(context.Background()))
 	sent := r.server.Requests("/v2/report/meeting_activities", 200)

@@ -6,6 +6,7 @@ package reports
 import (
 	"testing"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/reference"
 )
 
@@ -23,7 +24,7 @@ func TestReferenceListsEveryOption(t *testing.T) {
 // defaults, configure the input at the input's own defaults, every option
 // being a var of the fileset.
 func TestModuleDefaultsAreTheInputs(t *testing.T) {
-	for _, fs := range Reports {
+	for _, fs := range contract.Reports {
 		t.Run(fs, func(t *testing.T) {
 			vars := reference.FilesetVars(t, fs)
 			for _, k := range []string{"account_id", "client_id", "client_secret"} {

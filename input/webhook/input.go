@@ -28,10 +28,11 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // Name is the input type users put in `type:`.
-const Name = "zoom_webhook"
+const Name = contract.WebhookInput
 
 // Plugin registers the zoom_webhook input with Filebeat.
 func Plugin(log *logp.Logger) v2.Plugin {

@@ -17,13 +17,12 @@ import (
 	"github.com/elastic/elastic-agent-client/v7/pkg/client"
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
 
-	"github.com/zoombeat/zoombeat/input/reports"
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // InputTypes are the input types zoombeat runs for an Agent: the names its
 // component spec declares and its integration package's streams use.
-var InputTypes = []string{webhook.Name, reports.Name}
+var InputTypes = []string{contract.WebhookInput, contract.ReportsInput}
 
 // Register makes the Agent's input units become zoombeat's inputs. Call it
 // before the Beat starts (x-pack Filebeat does it in its root command's
@@ -37,8 +36,9 @@ func Register() {
 // with the stream's config and what a data stream needs: data_stream.*,
 // event.dataset, the index logs-<dataset>-<namespace>, @metadata.input_id and
 // stream_id, and the Agent's id (libbeat's management code adds all of it).
-// The zoom processor comes with the stream, from the integration package's
-// template.
+// The mapping comes with the stream, from the integration package's
+// template: the webhook input's mapping option, the zoom processor for the
+// reports.
 //
 // A unit of a type zoombeat does not run fails alone, naming the types it
 // runs, and the other units go on. It is not refused here: libbeat's manager

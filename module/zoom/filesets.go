@@ -99,20 +99,20 @@ func (fs Fileset) inputTemplate() string {
 		}
 	}
 	if fs.PreserveOption {
-		fmt.Fprintf(&b, "%s: {{ .%s }}\n", varPreserve, varPreserve)
+		fmt.Fprintf(&b, "%s: {{ .%s }}\n", VarPreserve, VarPreserve)
 	}
-	fmt.Fprintf(&b, "tags:\n{{- range .%s }}\n  - {{ . | tojson }}\n{{- end }}\n", varTags)
-	fmt.Fprintf(&b, "{{- if .%s }}\n  - %s\n{{- end }}\n", varPreserve, preserveEventTag)
-	fmt.Fprintf(&b, "{{ if inList .%s %q }}\npublisher_pipeline.disable_host: true\n{{ end }}\n", varTags, forwardedTag)
+	fmt.Fprintf(&b, "tags:\n{{- range .%s }}\n  - {{ . | tojson }}\n{{- end }}\n", VarTags)
+	fmt.Fprintf(&b, "{{- if .%s }}\n  - %s\n{{- end }}\n", VarPreserve, PreserveEventTag)
+	fmt.Fprintf(&b, "{{ if inList .%s %q }}\npublisher_pipeline.disable_host: true\n{{ end }}\n", VarTags, ForwardedTag)
 	mapping := fmt.Sprintf("redact_secrets: {{ .%s }}\n{{- if .%s }}\n%%[1]spseudonymize: {{ .%s | tojson }}\n{{- end }}\n",
-		varRedact, varPseudonymize, varPseudonymize)
+		VarRedact, VarPseudonymize, VarPseudonymize)
 	rest := fmt.Sprintf("{{- if .%s }}\n  - zoom_detections: ~\n{{- end }}\n{{- range .%s }}\n  - {{ . | tojson }}\n{{- end }}\n",
-		varDetections, varProcessors)
+		VarDetections, VarProcessors)
 	if fs.MapsItself {
 		b.WriteString("# The input maps each notification itself (the zoom processor's options):\n" +
 			"# with no processors of its own, the input's events are not copied by libbeat.\n")
 		b.WriteString("mapping:\n  " + fmt.Sprintf(mapping, "  "))
-		fmt.Fprintf(&b, "{{- if or .%s .%s }}\nprocessors:\n%s{{- end }}\n", varDetections, varProcessors, rest)
+		fmt.Fprintf(&b, "{{- if or .%s .%s }}\nprocessors:\n%s{{- end }}\n", VarDetections, VarProcessors, rest)
 	} else {
 		b.WriteString("processors:\n  - zoom:\n      " + fmt.Sprintf(mapping, "      ") + rest)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/module/zoom"
 	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping the webhook fileset has its input run
@@ -242,8 +243,8 @@ func TestReportFilesetsComeFromTheReportsTable(t *testing.T) {
 			names = append(names, fs.Name)
 		}
 	}
-	assert.Equal(t, reports.Reports, names)
-	for _, r := range reports.Reports {
+	assert.Equal(t, contract.Reports, names)
+	for _, r := range contract.Reports {
 		_, ok := filesets[r]
 		assert.True(t, ok, "the tests check fileset %s", r)
 	}

@@ -4,8 +4,7 @@
 package zoom
 
 import (
-	"github.com/zoombeat/zoombeat/input/reports"
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // Setting is one variable of a fileset: var.<Name> of the module in
@@ -29,11 +28,25 @@ type Setting struct {
 	Title       string
 	Description string
 	Show        bool // shown in Fleet's form without opening the advanced options
+	// Required says the input cannot run without it (the app's credentials),
+	// although its default is empty; a var with a default is required too.
+	Required bool
 	// Shared is a var of the package's policy-template input, shared by the
 	// input's streams (the listener, the app's credentials), rather than one
 	// of the stream.
 	Shared bool
 }
+
+// IsRequired tells whether Fleet asks for the var.
+func (s Setting) IsRequired() bool { return s.Required || !s.optional() }
+
+// IsStructural tells whether the renderers place the var themselves rather
+// than as its Key.
+func (s Setting) IsStructural() bool { return s.Key == "" }
+
+// Optional tells whether the setting is left out of the input's config
+// when unset.
+func (s Setting) Optional() bool { return s.optional() }
 
 // optional tells whether the setting is left out of the config when unset.
 func (s Setting) optional() bool {
@@ -48,16 +61,16 @@ func (s Setting) optional() bool {
 	return false
 }
 
-// The vars that the renderers place themselves.
+// The vars that the renderers place themselves, and the tags they add.
 const (
-	varTags          = "tags"
-	varPreserve      = "preserve_original_event"
-	varRedact        = "redact_secrets"
-	varPseudonymize  = "pseudonymize"
-	varDetections    = "detections"
-	varProcessors    = "processors"
-	forwardedTag     = "forwarded"
-	preserveEventTag = "preserve_original_event"
+	VarTags          = "tags"
+	VarPreserve      = "preserve_original_event"
+	VarRedact        = "redact_secrets"
+	VarPseudonymize  = "pseudonymize"
+	VarDetections    = "detections"
+	VarProcessors    = "processors"
+	ForwardedTag     = "forwarded"
+	PreserveEventTag = "preserve_original_event"
 )
 
 // Fileset is one fileset of the module and the data stream of the same name
@@ -80,13 +93,13 @@ type Fileset struct {
 // the zoom_reports input.
 func Filesets() []Fileset {
 	out := []Fileset{{
-		Name: "webhook", Title: "Zoom webhook events", Input: webhook.Name, MapsItself: true, PreserveOption: true,
+		Name: "webhook", Title: "Zoom webhook events", Input: contract.WebhookInput, MapsItself: true, PreserveOption: true,
 		Description: "Zoom's event notifications, checked and mapped onto ECS.",
 		Settings:    webhookSettings,
 	}}
-	for _, r := range reports.Reports {
+	for _, r := range contract.Reports {
 		out = append(out, Fileset{
-			Name: r, Title: reportTitles[r][0], Description: reportTitles[r][1], Input: reports.Name, Report: r,
+			Name: r, Title: reportTitles[r][0], Description: reportTitles[r][1], Input: contract.ReportsInput, Report: r,
 			Settings: append(append([]Setting{}, reportSettings...), common(r)...),
 		})
 	}
@@ -96,16 +109,16 @@ func Filesets() []Fileset {
 
 // reportTitles are each report's title and description in Fleet.
 var reportTitles = map[string][2]string{
-	reports.ReportOperationLogs:     {"Zoom operation logs", "Admins' audit trail (who changed which setting, who granted a role), polled from Zoom's Reports API and mapped onto ECS."},
-	reports.ReportActivities:        {"Zoom sign-in and sign-out activities", "Every sign-in and sign-out with its IP and client, polled from Zoom's Reports API and mapped onto ECS."},
-	reports.ReportMeetingActivities: {"Zoom meeting activities", "Who did what in meetings (created, started, joined, left, remote control, chat), polled from Zoom's Reports API and mapped onto ECS."},
+	contract.ReportOperationLogs:     {"Zoom operation logs", "Admins' audit trail (who changed which setting, who granted a role), polled from Zoom's Reports API and mapped onto ECS."},
+	contract.ReportActivities:        {"Zoom sign-in and sign-out activities", "Every sign-in and sign-out with its IP and client, polled from Zoom's Reports API and mapped onto ECS."},
+	contract.ReportMeetingActivities: {"Zoom meeting activities", "Who did what in meetings (created, started, joined, left, remote control, chat), polled from Zoom's Reports API and mapped onto ECS."},
 }
 
 var webhookSettings = []Setting{
 	{Name: "listen_address", Key: "listen_address", Default: "localhost", Type: "text", Show: true, Shared: true,
 		Title: "Listen address", Description: "Address the listener binds; 0.0.0.0 for all interfaces."},
 	{Name: "listen_port", Key: "listen_port", Default: 8181, Type: "integer", Show: true, Shared: true, Title: "Listen port"},
-	{Name: "secret_token", Key: "secret_token", Default: "", Type: "password", Show: true, Shared: true, Title: "Secret Token",
+	{Name: "secret_token", Key: "secret_token", Default: "", Required: true, Type: "password", Show: true, Shared: true, Title: "Secret Token",
 		Description: "The Zoom app's Secret Token; it keys the signature check and the URL validation answer."},
 	{Name: "ssl", Key: "ssl", Type: "yaml", Show: true, Shared: true, Title: "TLS",
 		Description: "libbeat TLS server settings (enabled, certificate, key, client_authentication...). Zoom only calls HTTPS endpoints."},
@@ -136,9 +149,9 @@ var webhookSettings = []Setting{
 }
 
 var reportSettings = []Setting{
-	{Name: "account_id", Key: "account_id", Default: "", Type: "text", Show: true, Shared: true, Title: "Account ID"},
-	{Name: "client_id", Key: "client_id", Default: "", Type: "text", Show: true, Shared: true, Title: "Client ID"},
-	{Name: "client_secret", Key: "client_secret", Default: "", Type: "password", Show: true, Shared: true, Title: "Client Secret"},
+	{Name: "account_id", Key: "account_id", Default: "", Required: true, Type: "text", Show: true, Shared: true, Title: "Account ID"},
+	{Name: "client_id", Key: "client_id", Default: "", Required: true, Type: "text", Show: true, Shared: true, Title: "Client ID"},
+	{Name: "client_secret", Key: "client_secret", Default: "", Required: true, Type: "password", Show: true, Shared: true, Title: "Client Secret"},
 	{Name: "api_url", Key: "api_url", Default: "https://api.zoom.us/v2", Type: "url", Shared: true, Title: "API URL"},
 	{Name: "oauth_url", Key: "oauth_url", Default: "https://zoom.us/oauth/token", Type: "url", Shared: true, Title: "OAuth token URL"},
 	{Name: "ssl", Key: "ssl", Type: "yaml", Shared: true, Title: "TLS",
@@ -163,16 +176,16 @@ var reportSettings = []Setting{
 // detections and the policy's processors.
 func common(fileset string) []Setting {
 	return []Setting{
-		{Name: varTags, Default: []any{"zoom-" + fileset, forwardedTag}, Type: "text", Multi: true, Title: "Tags",
+		{Name: VarTags, Default: []any{"zoom-" + fileset, ForwardedTag}, Type: "text", Multi: true, Title: "Tags",
 			Description: `Tags of every event; "forwarded" leaves out host.*, the agent's host.`},
-		{Name: varPreserve, Default: false, Type: "bool", Title: "Preserve original event",
+		{Name: VarPreserve, Default: false, Type: "bool", Title: "Preserve original event",
 			Description: "Keep what Zoom sent, in event.original."},
-		{Name: varRedact, Default: true, Type: "bool", Show: true, Title: "Redact secrets",
+		{Name: VarRedact, Default: true, Type: "bool", Show: true, Title: "Redact secrets",
 			Description: "Mask passcodes, host keys, download tokens and pwd= in URLs."},
-		{Name: varPseudonymize, Type: "yaml", Title: "Pseudonymize",
+		{Name: VarPseudonymize, Type: "yaml", Title: "Pseudonymize",
 			Description: `Replace people's identifiers with keyed pseudonyms that still join across events: {enabled: true, key: "${ZOOM_PSEUDONYM_KEY}", keep_domain: true, fields: [...]} (module docs).`},
-		{Name: varDetections, Default: false, Type: "bool", Show: true, Title: "Detections",
+		{Name: VarDetections, Default: false, Type: "bool", Show: true, Title: "Detections",
 			Description: "Evaluate zoombeat's Sigma rules and mark matching events."},
-		{Name: varProcessors, Type: "yaml", Title: "Processors", Description: "Processors that run after the zoom mapping."},
+		{Name: VarProcessors, Type: "yaml", Title: "Processors", Description: "Processors that run after the zoom mapping."},
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 
-	"github.com/zoombeat/zoombeat/input/reports"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // reportMapping is how the entries of one report are mapped: mapEntry, a
@@ -25,9 +25,9 @@ type reportMapping struct {
 // reportMappings are the reports the processor maps, by the name the
 // zoom_reports input gives them.
 var reportMappings = map[string]reportMapping{
-	reports.ReportOperationLogs:     {(*processor).mapOperationLog, "zoom.operation.time"},
-	reports.ReportActivities:        {(*processor).mapActivity, "zoom.activity.time"},
-	reports.ReportMeetingActivities: {(*processor).mapMeetingActivity, "zoom.meeting_activity.activity_time"},
+	contract.ReportOperationLogs:     {(*processor).mapOperationLog, "zoom.operation.time"},
+	contract.ReportActivities:        {(*processor).mapActivity, "zoom.activity.time"},
+	contract.ReportMeetingActivities: {(*processor).mapMeetingActivity, "zoom.meeting_activity.activity_time"},
 }
 
 // mapReport maps one report entry published by the zoom_reports input:

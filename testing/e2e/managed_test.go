@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/testing/certutil"
 
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/packages"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -98,28 +100,41 @@ func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
 	return s
 }
 
-// webhookStream renders the integration package's webhook stream template
-// with the policy's vars, as Fleet does, into the stream config of a unit.
-func webhookStream(t *testing.T, port int) map[string]any {
+// policyStream renders a data stream's stream template as Fleet does for a
+// policy: the package's defaults, with the policy's vars over them.
+func policyStream(t *testing.T, dataStream string, vars map[string]any) map[string]any {
 	t.Helper()
-	out, err := packages.RenderStream(repoRoot(), "webhook", map[string]any{
-		"listen_address": "127.0.0.1", "listen_port": port, "url": "/zoom", "secret_token": secret,
-		"signature_max_age": "5m", "ack_timeout": "2s", "max_body_bytes": "1MiB", "max_connections": 1024,
-		"preserve_original_event": false, "redact_secrets": true, "detections": false, "tags": []any{"zoom-webhook"},
-	})
+	all := packages.StreamDefaults(dataStream)
+	for k, v := range vars {
+		all[k] = v
+	}
+	out, err := packages.RenderStream(repoRoot(), dataStream, all)
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, yaml.Unmarshal(out, &m), "%s", out)
 	return m
 }
 
-func webhookUnit(t *testing.T, port int) *proto.UnitExpected {
-	stream := webhookStream(t, port)
+// webhookStream is the webhook stream of a policy that sets the listener,
+// the Secret Token and the tags, and vars.
+func webhookStream(t *testing.T, port int, vars ...map[string]any) map[string]any {
+	t.Helper()
+	all := map[string]any{"listen_address": "127.0.0.1", "listen_port": port, "secret_token": secret, "tags": []any{"zoom-webhook"}}
+	for _, v := range vars {
+		for k, val := range v {
+			all[k] = val
+		}
+	}
+	return policyStream(t, "webhook", all)
+}
+
+func webhookUnit(t *testing.T, port int, vars ...map[string]any) *proto.UnitExpected {
+	stream := webhookStream(t, port, vars...)
 	return &proto.UnitExpected{
 		Id: "zoom_webhook-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
 		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
 		Config: &proto.UnitExpectedConfig{
-			Id: "zoom_webhook-zoombeat-policy1", Type: webhook.Name, Name: "zoombeat-1",
+			Id: "zoom_webhook-zoombeat-policy1", Type: contract.WebhookInput, Name: "zoombeat-1",
 			DataStream: &proto.DataStream{Namespace: "default"},
 			Streams: []*proto.Stream{{
 				Id:         "zoom_webhook-zoombeat.webhook-policy1",
@@ -282,15 +297,11 @@ func TestManagedPolicyChanges(t *testing.T) {
 // rendered with the policy's vars.
 func reportsUnit(t *testing.T, server *zoomsim.ReportServer, secret string) *proto.UnitExpected {
 	t.Helper()
-	out, err := packages.RenderStream(repoRoot(), "activities", map[string]any{
+	stream := policyStream(t, "activities", map[string]any{
 		"account_id": "acct-e2e", "client_id": "client-e2e", "client_secret": secret,
 		"api_url": server.URL() + "/v2", "oauth_url": server.URL() + "/oauth/token",
-		"interval": "1s", "initial_interval": "7d", "late_window": "1h", "page_size": 4,
-		"preserve_original_event": false, "redact_secrets": true, "detections": false, "tags": []any{"zoom-reports"},
+		"interval": "1s", "page_size": 4, "tags": []any{"zoom-reports"},
 	})
-	require.NoError(t, err)
-	var stream map[string]any
-	require.NoError(t, yaml.Unmarshal(out, &stream), "%s", out)
 	return &proto.UnitExpected{
 		Id: "zoom_reports-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
 		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
@@ -384,4 +395,43 @@ func TestManagedStartedAsTheAgentStartsIt(t *testing.T) {
 	assert.Equal(t, 200, resp.Status, "%s", resp.Body)
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
+}
+
+// TestManagedPolicyPseudonymizesAndDetects switches on the package's
+// pseudonymize and detections vars in a policy: the document of a
+// notification that turns the waiting room and passcodes off is marked by
+// the rule, and its people's identifiers are pseudonyms.
+func TestManagedPolicyPseudonymizesAndDetects(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	agent := newAgentStub(t, fileOutputUnit(t, dir), webhookUnit(t, port, map[string]any{
+		"detections":   true,
+		"pseudonymize": `{"enabled": true, "key": "e2e-pseudonym-key-0123456789", "keep_domain": true}`,
+	}))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "filebeat.yml"), []byte("logging.level: info\n"), 0o600))
+	fb, _ := startUntil(t, dir, nil, listening,
+		"--path.home", dir, "-E", "management.enabled=true",
+		"-E", fmt.Sprintf("management.insecure_grpc_url_for_testing=localhost:%d", agent.server.Port))
+	agent.waitState(t, "zoom_webhook-zoombeat-policy1", proto.State_HEALTHY)
+
+	body, err := os.ReadFile(filepath.Join(repoRoot(), "testing", "webhook", "account", "account.settings_updated.json"))
+	require.NoError(t, err)
+	resp, err := (&zoomsim.Sender{URL: fmt.Sprintf("http://127.0.0.1:%d/zoom", port), Secret: secret}).Send(context.Background(), body)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.Status, "%s", resp.Body)
+	var doc map[string]any
+	require.Eventually(t, func() bool {
+		if docs := fb.docs(); len(docs) == 1 {
+			doc = docs[0]
+		}
+		return doc != nil
+	}, 10*time.Second, 50*time.Millisecond)
+
+	assert.Contains(t, get(doc, "tags"), "detection", "the detections var reached the document")
+	assert.Contains(t, get(doc, "rule.name"), "Zoom meeting passcode or waiting room requirement disabled")
+	email, _ := get(doc, "user.email").(string)
+	assert.NotEqual(t, "it-admin@example.com", email, "the pseudonymize var reached the document")
+	assert.True(t, strings.HasSuffix(email, "@example.com"), "keep_domain: %q", email)
+	assert.NotContains(t, fmt.Sprint(doc), "it-admin@", "no trace of the operator's address")
+	assert.NotContains(t, fmt.Sprint(doc), "z8yBXksRRdKxcqrkQ_8ObQ", "nor of the operator's id")
 }
