@@ -50,10 +50,30 @@ func parseOperationDetail(text string) operationDetail {
 
 	parts := strings.Split(rest, " - ")
 	d.Head = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(parts[0]), ":,;"))
+	object := ""
+	if loc := verbRE.FindStringIndex(d.Head); loc != nil {
+		obj := d.Head[loc[1]:]
+		if o := objectRE.FindStringSubmatchIndex(obj); o != nil {
+			d.Target = strings.TrimSpace(obj[o[1]:])
+			object = strings.TrimSuffix(snake(obj[o[2]:o[3]]), "s")
+		}
+	}
 	for _, p := range parts[1:] {
 		key, val, ok := strings.Cut(p, ":")
+		if !ok {
+			continue
+		}
+		// "Change Role  - jdoe@example.com: from Member to Admin": the part
+		// names the user the head's object (the role) changed for, so the
+		// user is the target and the change is the object's.
+		if k := strings.TrimSpace(key); object != "" && emailRE.FindString(k) == k && k != "" {
+			if d.Target == "" {
+				d.Target = k
+			}
+			key = object
+		}
 		key = snake(key)
-		if !ok || key == "" {
+		if key == "" {
 			continue
 		}
 		val = strings.TrimSpace(val)
@@ -69,12 +89,6 @@ func parseOperationDetail(text string) operationDetail {
 		}
 		d.Fields[key] = val
 	}
-	if loc := verbRE.FindStringIndex(d.Head); loc != nil {
-		obj := d.Head[loc[1]:]
-		if o := objectRE.FindStringIndex(obj); o != nil {
-			d.Target = strings.TrimSpace(obj[o[1]:])
-		}
-	}
 	return d
 }
 
@@ -86,6 +100,16 @@ func (d operationDetail) value(keys ...string) string {
 		}
 		if v, ok := d.Fields[k]; ok && v != "" {
 			return v
+		}
+	}
+	return ""
+}
+
+// previous returns the old value of a change of key.
+func (d operationDetail) previous(keys ...string) string {
+	for _, k := range keys {
+		if c, ok := d.Changes[k]; ok {
+			return c[0]
 		}
 	}
 	return ""

@@ -117,7 +117,15 @@ func (m *mapping) operationDetail(d operationDetail, categoryType string, relate
 	}
 	m.set("zoom.operation.user_type", d.value("user_type", "type"))
 	m.set("zoom.operation.department", d.value("dept", "department"))
-	m.set("zoom.operation.role", d.value("role", "user_role"))
+	role := d.value("role", "user_role")
+	if role == "" && strings.EqualFold(categoryType, "Role") && len(d.Head) > 7 && strings.EqualFold(d.Head[:7], "assign ") {
+		// "Assign Role Admin - Members: ...": the head names the role the
+		// members were given. An update of a role's privileges names the
+		// role too, but grants it to no one.
+		role = d.Target
+	}
+	m.set("zoom.operation.role", role)
+	m.set("zoom.operation.previous_role", d.previous("role", "user_role"))
 	if strings.EqualFold(categoryType, "Zoom Rooms") {
 		m.set("zoom.operation.room_name", firstNonEmpty(d.value("room_name", "room"), d.Target))
 	}
