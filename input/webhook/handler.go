@@ -117,13 +117,24 @@ var retryAfter = strconv.Itoa(retryAfterSeconds)
 
 // serve handles one request and returns the status and JSON body to answer.
 func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
-	if path := ctx.Path(); string(path) != h.cfg.URL {
-		return http.StatusNotFound, message(fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", path, h.cfg.URL))
+	if status, msg, ok := earlyRefusal(&ctx.Request.Header); ok {
+		// Refused on its headers (refuseEarly), before fasthttp read any of
+		// its body, which the graceful close reads and drops.
+		closeAfterAnswer(ctx)
+		if status == http.StatusMethodNotAllowed {
+			ctx.Response.Header.Set("Allow", http.MethodPost)
+		}
+		return status, message(msg)
 	}
-	if !ctx.IsPost() {
-		ctx.Response.Header.Set("Allow", http.MethodPost)
-		return http.StatusMethodNotAllowed, message(fmt.Sprintf("method %s is not allowed; Zoom sends POST", ctx.Method()))
+	if status, msg := h.routeRefusal(&ctx.Request.Header); status != 0 {
+		if status == http.StatusMethodNotAllowed {
+			ctx.Response.Header.Set("Allow", http.MethodPost)
+		}
+		return status, message(msg)
 	}
+	// The credentials are read before the body: a chunked body's trailers,
+	// which fasthttp adds to the headers as it reads them, cannot supply them.
+	creds := h.credentialsOf(&ctx.Request.Header)
 	raw, held, buf, err := h.readBody(ctx)
 	if err != nil {
 		return failure(err)
@@ -132,7 +143,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	defer putBodyBuffer(buf)
 	h.metrics.bodySize.Update(int64(len(raw)))
 
-	if err := h.authenticate(&ctx.Request.Header, raw); err != nil {
+	if err := h.authenticate(creds, raw); err != nil {
 		h.metrics.signatureFailure.Inc()
 		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", ctx.RemoteAddr().String())
 		return http.StatusUnauthorized, message(err.Error())
@@ -144,7 +155,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	}
 
 	if name == eventURLValidation {
-		return h.answerChallenge(body)
+		return h.answerChallenge(body, raw)
 	}
 
 	select {
@@ -258,7 +269,8 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 	if wire == nil {
 		wire = bytes.NewReader(ctx.Request.Body())
 	}
-	var src io.Reader = io.LimitReader(wire, limit+1)
+	counted := &countingReader{r: wire}
+	var src io.Reader = io.LimitReader(counted, limit+1)
 	compressed := false
 	switch enc := strings.ToLower(strings.TrimSpace(string(ctx.Request.Header.ContentEncoding()))); enc {
 	case "", "identity":
@@ -332,6 +344,11 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
+			if contentLength >= 0 && counted.n != contentLength {
+				// The sender ended its stream before the body it declared.
+				closeAfterAnswer(ctx)
+				return nil, held, buf, errorf(http.StatusBadRequest, "body ended after %d of its Content-Length %d bytes", counted.n, contentLength)
+			}
 			return body, held, buf, nil
 		}
 		if rerr != nil {
@@ -345,6 +362,18 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 			return nil, held, buf, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
 		}
 	}
+}
+
+// countingReader counts the bytes read from the wire.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // bodyBuffers holds request-body buffers between requests: a body is dead
@@ -361,10 +390,46 @@ func putBodyBuffer(buf *[]byte) {
 	}
 }
 
-// authenticate checks the optional custom header, then Zoom's signature.
-func (h *handler) authenticate(hdr *fasthttp.RequestHeader, raw []byte) error {
+// routeRefusal refuses a request to another path than url, or with another
+// method than POST (status 0: neither). The path is compared as sent, with
+// no normalization: Zoom posts to the URL it was given, and //zoom,
+// /%7Aoom or /..%2fzoom are not that URL.
+func (h *handler) routeRefusal(hdr *fasthttp.RequestHeader) (int, string) {
+	if path := requestPath(hdr.RequestURI()); path != h.cfg.URL {
+		return http.StatusNotFound, fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", path, h.cfg.URL)
+	}
+	if !hdr.IsPost() {
+		return http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed; Zoom sends POST", hdr.Method())
+	}
+	return 0, ""
+}
+
+// requestPath is the path of a request target as sent: up to its query.
+func requestPath(uri []byte) string {
+	if i := bytes.IndexByte(uri, '?'); i >= 0 {
+		uri = uri[:i]
+	}
+	return string(uri)
+}
+
+// credentials are the headers that authenticate a request.
+type credentials struct {
+	timestamp, signature string
+	custom               []byte // secret.header's value, when configured
+}
+
+func (h *handler) credentialsOf(hdr *fasthttp.RequestHeader) credentials {
+	c := credentials{timestamp: string(hdr.Peek(headerTimestamp)), signature: string(hdr.Peek(headerSignature))}
 	if h.cfg.Secret.Header != "" {
-		got := hdr.Peek(h.cfg.Secret.Header)
+		c.custom = bytes.Clone(hdr.Peek(h.cfg.Secret.Header))
+	}
+	return c
+}
+
+// authenticate checks the optional custom header, then Zoom's signature.
+func (h *handler) authenticate(c credentials, raw []byte) error {
+	if h.cfg.Secret.Header != "" {
+		got := c.custom
 		if subtle.ConstantTimeCompare(got, []byte(h.cfg.Secret.Value)) != 1 {
 			if len(got) == 0 {
 				return fmt.Errorf("missing %s header (secret.header)", strings.ToLower(h.cfg.Secret.Header))
@@ -375,7 +440,7 @@ func (h *handler) authenticate(hdr *fasthttp.RequestHeader, raw []byte) error {
 	if h.key == nil { // allow_unsigned: true, warned about at start
 		return nil
 	}
-	return VerifySignature(h.key, raw, string(hdr.Peek(headerTimestamp)), string(hdr.Peek(headerSignature)), h.cfg.Signature.MaxAge, h.now())
+	return VerifySignature(h.key, raw, c.timestamp, c.signature, h.cfg.Signature.MaxAge, h.now())
 }
 
 // DecodeNotification parses a Zoom notification: one JSON object with an
@@ -418,9 +483,19 @@ func jsonKind(v any) string {
 }
 
 // answerChallenge answers endpoint.url_validation; nothing is published.
-func (h *handler) answerChallenge(body mapstr.M) (int, answer) {
+func (h *handler) answerChallenge(body mapstr.M, raw []byte) (int, answer) {
 	payload, _ := body["payload"].(mapstr.M)
 	token, _ := payload["plainToken"].(string)
+	// The decoder keeps integers beyond 64 bits as strings, so the type is
+	// read from the body: a number is no plainToken.
+	var typed struct {
+		Payload struct {
+			PlainToken json.RawMessage `json:"plainToken"`
+		} `json:"payload"`
+	}
+	if json.Unmarshal(raw, &typed) != nil || !bytes.HasPrefix(typed.Payload.PlainToken, []byte(`"`)) {
+		token = ""
+	}
 	if token == "" {
 		return http.StatusBadRequest, message(`endpoint.url_validation without a "payload.plainToken" string`)
 	}

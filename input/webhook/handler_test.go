@@ -167,6 +167,11 @@ func TestURLValidation(t *testing.T) {
 	noToken := hs.send([]byte(`{"event":"endpoint.url_validation","payload":{}}`))
 	assert.Equal(t, http.StatusBadRequest, noToken.Status)
 	assert.Contains(t, jsonMessage(t, noToken), "payload.plainToken")
+	// A number is no plainToken, even one beyond 64 bits, which the decoder
+	// keeps as a string.
+	number := hs.send([]byte(`{"event":"endpoint.url_validation","payload":{"plainToken":123456789012345678901234567890}}`))
+	assert.Equal(t, http.StatusBadRequest, number.Status)
+	assert.Contains(t, jsonMessage(t, number), "payload.plainToken")
 	assert.EqualValues(t, 1, hs.m.crcAnswered.Get())
 }
 

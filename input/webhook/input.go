@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"time"
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -205,6 +206,8 @@ func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *
 	srv := &fasthttp.Server{
 		Handler:      h.handle,
 		ErrorHandler: serverError(cfg),
+		// A request refused on its headers is answered before its body.
+		HeaderReceived: h.refuseEarly,
 		// ReadTimeout bounds a request from its first byte (or the
 		// connection's start) to its body's end, a stalled sender included.
 		ReadTimeout:  cfg.ReadTimeout,
@@ -241,6 +244,10 @@ func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *
 func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
 	return func(ctx *fasthttp.RequestCtx, err error) {
 		closeAfterAnswer(ctx)
+		// fasthttp writes an error answer under the write deadline of the
+		// connection's previous answer: on a keep-alive connection idle
+		// longer than write_timeout, it would never go out.
+		_ = ctx.Conn().SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
 		var small *fasthttp.ErrSmallBuffer
 		var ne net.Error
 		switch {
