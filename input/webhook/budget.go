@@ -4,6 +4,7 @@
 package webhook
 
 import (
+	"net/netip"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -18,9 +19,17 @@ import (
 // Bytes beyond the first smallBodyBytes of a body may fill only three
 // quarters of the budget: large bodies, the shape of an attack, cannot take
 // the room that Zoom's notifications (a few KiB) need to be served.
+//
+// One source address may hold at most perSource of it
+// (max_inflight_bytes_per_source; 0: no share), so that a sender cannot take
+// the room of the others (Zoom's).
 type bodyBudget struct {
 	limit int64
 	used  atomic.Int64
+
+	perSource int64
+	sourcesMu sync.Mutex
+	sources   map[netip.Addr]int64 // bytes held, by source address
 
 	// After a burst (use above a quarter of the limit) falls back to
 	// nothing, the freed buffers are given back to the operating system:
@@ -36,8 +45,51 @@ type bodyBudget struct {
 // any notification Zoom sends.
 const smallBodyBytes = 64 << 10
 
-func newBodyBudget(limit int64) *bodyBudget {
-	return &bodyBudget{limit: limit, release: debug.FreeOSMemory}
+func newBodyBudget(limit, perSource int64) *bodyBudget {
+	return &bodyBudget{limit: limit, perSource: perSource, sources: map[netip.Addr]int64{}, release: debug.FreeOSMemory}
+}
+
+// Which limit a take ran into.
+const (
+	budgetOK = iota
+	budgetFull
+	budgetSourceFull
+)
+
+// takeFrom reserves n more bytes for a body from src that will then hold
+// total bytes: from src's share, then from the budget.
+func (b *bodyBudget) takeFrom(src netip.Addr, n, total int64) int {
+	if b.perSource > 0 {
+		b.sourcesMu.Lock()
+		if b.sources[src]+n > b.perSource {
+			b.sourcesMu.Unlock()
+			return budgetSourceFull
+		}
+		b.sources[src] += n
+		b.sourcesMu.Unlock()
+	}
+	if !b.take(n, total) {
+		b.giveSource(src, n)
+		return budgetFull
+	}
+	return budgetOK
+}
+
+// giveFrom returns n bytes that src held.
+func (b *bodyBudget) giveFrom(src netip.Addr, n int64) {
+	b.giveSource(src, n)
+	b.give(n)
+}
+
+func (b *bodyBudget) giveSource(src netip.Addr, n int64) {
+	if b.perSource == 0 || n == 0 {
+		return
+	}
+	b.sourcesMu.Lock()
+	if b.sources[src] -= n; b.sources[src] <= 0 {
+		delete(b.sources, src)
+	}
+	b.sourcesMu.Unlock()
 }
 
 // room reports whether a body of total bytes would fit the budget now; a

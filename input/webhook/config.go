@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -60,6 +60,17 @@ type config struct {
 	// file descriptors.
 	MaxConnections int `config:"max_connections"`
 
+	// The shares of one source address (0: no share): a sender can take no
+	// more than these, so that it cannot lock out the others (Zoom). Behind
+	// a reverse proxy every request comes from the proxy's address: set
+	// them to 0 there, and let the proxy limit per client.
+	MaxConnectionsPerSource   int              `config:"max_connections_per_source"`
+	MaxInflightBytesPerSource cfgtype.ByteSize `config:"max_inflight_bytes_per_source"`
+
+	// AllowedNetworks, when not empty, admits connections only from these
+	// CIDR prefixes (or single addresses); others are closed on accept.
+	AllowedNetworks []string `config:"allowed_networks"`
+
 	IncludeHeaders        []string `config:"include_headers"`
 	PreserveOriginalEvent bool     `config:"preserve_original_event"`
 
@@ -100,6 +111,9 @@ func defaultConfig() config {
 		IdleTimeout:    30 * time.Second,
 		ACKTimeout:     DefaultACKTimeout,
 		MaxConnections: 1024,
+		// A quarter each: two attacking addresses leave Zoom's half.
+		MaxConnectionsPerSource:   256,
+		MaxInflightBytesPerSource: 4 << 20,
 	}
 	c.Signature.MaxAge = 5 * time.Minute
 	return c
@@ -141,6 +155,15 @@ func (c *config) Validate() error {
 	if c.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("max_connections must be 0 (no cap) or positive, got %d", c.MaxConnections))
 	}
+	if c.MaxConnectionsPerSource < 0 {
+		errs = append(errs, fmt.Errorf("max_connections_per_source must be 0 (no share) or positive, got %d", c.MaxConnectionsPerSource))
+	}
+	if c.MaxInflightBytesPerSource != 0 && (c.MaxInflightBytesPerSource < smallBodyBytes || c.MaxInflightBytesPerSource > c.MaxInflightBytes) {
+		errs = append(errs, fmt.Errorf("max_inflight_bytes_per_source must be 0 (no share) or between %d and max_inflight_bytes (%d), got %d", smallBodyBytes, c.MaxInflightBytes, c.MaxInflightBytesPerSource))
+	}
+	if _, err := parseNetworks(c.AllowedNetworks); err != nil {
+		errs = append(errs, err)
+	}
 	if c.MaxHeaderBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max_header_bytes must be positive, got %d", c.MaxHeaderBytes))
 	}
@@ -171,6 +194,25 @@ func (c *config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// parseNetworks reads allowed_networks: CIDR prefixes, or single addresses.
+func parseNetworks(networks []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var errs []error
+	for _, n := range networks {
+		prefix, err := netip.ParsePrefix(n)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(n)
+			if aerr != nil {
+				errs = append(errs, fmt.Errorf("allowed_networks: %q is neither a CIDR prefix (203.0.113.0/24) nor an address", n))
+				continue
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, prefix.Masked())
+	}
+	return out, errors.Join(errs...)
+}
+
 // loopback reports whether the listen address reaches this host only:
 // localhost or a loopback IP.
 func loopback(address string) bool {
@@ -184,13 +226,19 @@ func loopback(address string) bool {
 // validHeaderName reports whether s is an RFC 9110 token, the syntax of a
 // header field name.
 func validHeaderName(s string) bool {
-	if s == "" {
+	return isToken([]byte(s))
+}
+
+// isToken reports whether b is an RFC 9110 token: one or more of the
+// letters, digits and !#$%&'*+-.^_`|~.
+func isToken(b []byte) bool {
+	if len(b) == 0 {
 		return false
 	}
-	for _, r := range s {
-		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+	for _, c := range b {
+		if c > 0x7e || c <= ' ' || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
 			return false
 		}
 	}
-	return http.CanonicalHeaderKey(s) != ""
+	return true
 }

@@ -6,65 +6,139 @@ package webhook
 import (
 	"crypto/tls"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
 )
 
-// connLimiter caps the connections served at once (max_connections). At the
-// cap, a new connection closes the connection that has been idle the
-// longest (a keep-alive connection between requests, or one that has not
-// sent a request yet) to make room; only when every connection is busy with
-// a request does it wait. A cap filled with idle keep-alive connections once
-// made Zoom's requests wait in the accept queue past Zoom's 3 s timeout.
+// connLimiter admits connections: only from allowed_networks (when set), at
+// most max_connections_per_source from one source address, and at most
+// max_connections in all (0: no cap, no share). A source at its share makes
+// room from its own idle connections, or its new connection is closed; the
+// others' places are not its to take.
+//
+// At max_connections a new connection makes room, in this order, from:
+//  1. the connection idle the longest between requests (a keep-alive
+//     connection that served a request and has waited minIdleToEvict);
+//  2. the oldest connection that has not finished a first request after
+//     newConnGrace (a TLS handshake and the headers of a sender far away
+//     take that long), from the source holding the most connections first;
+//  3. the connection busy the longest, of the source holding more than an
+//     even share of the cap (max_connections / sources), busy for at least
+//     newConnGrace: slow requests, one after another, from a crowding source.
+//
+// Only when none of these exists does it wait. A cap filled with idle
+// keep-alive connections, or with slow requests from one source, once made
+// Zoom's requests wait in the accept queue past Zoom's 3 s timeout.
 //
 // golang.org/x/net/netutil.LimitListener only waits; it cannot see which
-// connections are idle, which the HTTP server reports through ConnState.
+// connections are idle, which the HTTP server reports through ConnState,
+// nor where they come from.
 type connLimiter struct {
 	net.Listener
-	max int
-	now func() time.Time
+	max, perSource int
+	allowed        []netip.Prefix
+	now            func() time.Time
 
-	mu     sync.Mutex
-	freed  *sync.Cond // signaled when a connection leaves
-	conns  map[*limitedConn]*connActivity
-	closed bool
+	mu      sync.Mutex
+	freed   *sync.Cond // signaled when a connection leaves
+	conns   map[*limitedConn]*connActivity
+	sources map[netip.Addr]int // connections by source address
+	closed  bool
 
-	evicted func() // metrics
+	evicted func() // metrics: a connection closed to make room
+	refused func() // metrics: a new connection closed (network, share)
 }
 
 // connActivity is what the limiter knows of a connection.
 type connActivity struct {
-	busy      bool      // serving a request
-	idleSince time.Time // when it last became idle (or was accepted)
+	source netip.Addr
+	busy   bool      // serving a request
+	served bool      // has answered a request
+	since  time.Time // when it was accepted, or became busy or idle
 }
 
-func newConnLimiter(ln net.Listener, max int, evicted func()) *connLimiter {
-	l := &connLimiter{Listener: ln, max: max, now: time.Now, conns: map[*limitedConn]*connActivity{}, evicted: evicted}
+func newConnLimiter(ln net.Listener, cfg config, evicted, refused func()) *connLimiter {
+	allowed, _ := parseNetworks(cfg.AllowedNetworks) // validated
+	for _, f := range []*func(){&evicted, &refused} {
+		if *f == nil {
+			*f = func() {}
+		}
+	}
+	l := &connLimiter{
+		Listener: ln, max: cfg.MaxConnections, perSource: cfg.MaxConnectionsPerSource, allowed: allowed, now: time.Now,
+		conns: map[*limitedConn]*connActivity{}, sources: map[netip.Addr]int{}, evicted: evicted, refused: refused,
+	}
+	if l.max > 0 && l.perSource >= l.max {
+		l.perSource = 0 // a share of the whole cap is the cap: makeRoom serves it
+	}
 	l.freed = sync.NewCond(&l.mu)
 	return l
 }
 
-// Accept takes the next connection from the kernel, then makes room for it.
+// limitsConnections tells whether the input needs a connLimiter.
+func (c config) limitsConnections() bool {
+	return c.MaxConnections > 0 || c.MaxConnectionsPerSource > 0 || len(c.AllowedNetworks) > 0
+}
+
+// Accept takes the next connection from the kernel that may be admitted,
+// then makes room for it.
 func (l *connLimiter) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if lc, ok := l.admit(c); ok {
+			return lc, nil
+		} else if l.isClosed() {
+			return nil, net.ErrClosed
+		}
+	}
+}
+
+func (l *connLimiter) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+// minIdleToEvict spares keep-alive connections that became idle just now:
+// their client is likely about to send its next request. Closing them would
+// fail those requests; an idle flood is older than this.
+const minIdleToEvict = 250 * time.Millisecond
+
+// newConnGrace is the time a new connection has for its TLS handshake and
+// first request before it may be closed to make room, and that a request
+// may take before it counts as slow.
+const newConnGrace = time.Second
+
+func (l *connLimiter) admit(c net.Conn) (*limitedConn, bool) {
+	src := addrOf(c.RemoteAddr())
+	if len(l.allowed) > 0 && !l.allows(src) {
+		_ = c.Close()
+		l.refused()
+		return nil, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for len(l.conns) >= l.max && !l.closed {
-		if victim := l.longestIdle(l.now().Add(-minIdleToEvict)); victim != nil {
-			delete(l.conns, victim)
-			_ = victim.Conn.Close() // its server goroutine sees the close and ends
-			if l.evicted != nil {
-				l.evicted()
-			}
+	if l.perSource > 0 && l.sources[src] >= l.perSource {
+		victim := l.pick(func(a *connActivity) bool { return a.source == src && l.idle(a) })
+		if victim == nil {
+			_ = c.Close()
+			l.refused()
+			return nil, false
+		}
+		l.evict(victim)
+	}
+	for l.max > 0 && len(l.conns) >= l.max && !l.closed {
+		if victim := l.makeRoom(); victim != nil {
+			l.evict(victim)
 			continue
 		}
-		// Wait for a connection to close, or for an idle one to age past
-		// minIdleToEvict.
+		// Wait for a connection to close, or for one to age into a victim.
 		wake := time.AfterFunc(minIdleToEvict/4, func() {
 			l.mu.Lock()
 			l.freed.Broadcast()
@@ -75,29 +149,95 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	}
 	if l.closed {
 		_ = c.Close()
-		return nil, net.ErrClosed
+		return nil, false
 	}
 	lc := &limitedConn{Conn: c, l: l}
-	l.conns[lc] = &connActivity{idleSince: l.now()}
-	return lc, nil
+	l.conns[lc] = &connActivity{source: src, since: l.now()}
+	l.sources[src]++
+	return lc, true
 }
 
-// minIdleToEvict spares connections that became idle (or were accepted)
-// just now: a keep-alive client is likely about to send its next request on
-// one, and a new connection has not had the time to send its first. Closing
-// them would fail those requests; an idle flood is older than this.
-const minIdleToEvict = 250 * time.Millisecond
+func (l *connLimiter) allows(src netip.Addr) bool {
+	for _, p := range l.allowed {
+		if p.Contains(src) {
+			return true
+		}
+	}
+	return false
+}
 
-// longestIdle is the connection idle the longest since before cutoff, or nil.
-func (l *connLimiter) longestIdle(cutoff time.Time) *limitedConn {
+// idle reports whether a connection waits between requests, long enough.
+func (l *connLimiter) idle(a *connActivity) bool {
+	return a.served && !a.busy && a.since.Before(l.now().Add(-minIdleToEvict))
+}
+
+// makeRoom picks the connection to close at max_connections, or nil.
+func (l *connLimiter) makeRoom() *limitedConn {
+	if victim := l.pick(l.idle); victim != nil {
+		return victim
+	}
+	graceEnd := l.now().Add(-newConnGrace)
+	crowding, most := netip.Addr{}, 0
+	for src, n := range l.sources {
+		if n > most {
+			crowding, most = src, n
+		}
+	}
+	unfinished := func(a *connActivity) bool { return !a.served && a.since.Before(graceEnd) }
+	if victim := l.pick(func(a *connActivity) bool { return a.source == crowding && unfinished(a) }); victim != nil {
+		return victim
+	}
+	if victim := l.pick(unfinished); victim != nil {
+		return victim
+	}
+	if most > l.max/len(l.sources) {
+		return l.pick(func(a *connActivity) bool { return a.source == crowding && a.busy && a.since.Before(graceEnd) })
+	}
+	return nil
+}
+
+// pick is the connection in that state for the longest, or nil.
+func (l *connLimiter) pick(match func(*connActivity) bool) *limitedConn {
 	var victim *limitedConn
 	var since time.Time
 	for c, a := range l.conns {
-		if !a.busy && a.idleSince.Before(cutoff) && (victim == nil || a.idleSince.Before(since)) {
-			victim, since = c, a.idleSince
+		if match(a) && (victim == nil || a.since.Before(since)) {
+			victim, since = c, a.since
 		}
 	}
 	return victim
+}
+
+func (l *connLimiter) evict(c *limitedConn) {
+	l.forget(c)
+	_ = c.Conn.Close() // its server goroutine sees the close and ends
+	l.evicted()
+}
+
+// forget drops a connection from the counts; the caller holds l.mu.
+func (l *connLimiter) forget(c *limitedConn) {
+	a, ok := l.conns[c]
+	if !ok {
+		return
+	}
+	delete(l.conns, c)
+	if l.sources[a.source]--; l.sources[a.source] <= 0 {
+		delete(l.sources, a.source)
+	}
+	l.freed.Signal()
+}
+
+// addrOf is the IP address of a connection's end (IPv4 in IPv6 as IPv4,
+// so that one sender counts once).
+func addrOf(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.AddrPort().Addr().Unmap()
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 // Close closes the listener and wakes an Accept waiting for room.
@@ -126,10 +266,11 @@ func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
 	case fasthttp.StateActive, fasthttp.StateIdle:
 		l.mu.Lock()
 		if a, ok := l.conns[lc]; ok {
-			a.busy = state == fasthttp.StateActive
-			if !a.busy {
-				a.idleSince = l.now()
+			if a.busy && state == fasthttp.StateIdle {
+				a.served = true
 			}
+			a.busy = state == fasthttp.StateActive
+			a.since = l.now()
 		}
 		l.mu.Unlock()
 	case fasthttp.StateClosed, fasthttp.StateHijacked:
@@ -152,8 +293,7 @@ func (c *limitedConn) Close() error {
 func (c *limitedConn) release() {
 	c.once.Do(func() {
 		c.l.mu.Lock()
-		delete(c.l.conns, c)
-		c.l.freed.Signal()
+		c.l.forget(c)
 		c.l.mu.Unlock()
 	})
 }

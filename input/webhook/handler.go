@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, sto
 	h := &handler{
 		cfg:       cfg,
 		publisher: p,
-		budget:    newBodyBudget(int64(cfg.MaxInflightBytes)),
+		budget:    newBodyBudget(int64(cfg.MaxInflightBytes), int64(cfg.MaxInflightBytesPerSource)),
 		metrics:   m,
 		log:       log,
 		stopping:  stopping,
@@ -135,11 +136,12 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	// The credentials are read before the body: a chunked body's trailers,
 	// which fasthttp adds to the headers as it reads them, cannot supply them.
 	creds := h.credentialsOf(&ctx.Request.Header)
-	raw, held, buf, err := h.readBody(ctx)
+	src := remoteAddr(ctx)
+	raw, held, buf, err := h.readBody(ctx, src)
 	if err != nil {
 		return failure(err)
 	}
-	defer h.budget.give(held)
+	defer h.budget.giveFrom(src, held)
 	defer putBodyBuffer(buf)
 	h.metrics.bodySize.Update(int64(len(raw)))
 
@@ -253,7 +255,7 @@ func failure(err error) (int, answer) {
 //
 // A body of up to smallBodyBytes is read into a pooled buffer, returned as
 // buf: the caller gives it back (putBodyBuffer) once nothing refers to body.
-func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, buf *[]byte, err error) {
+func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []byte, held int64, buf *[]byte, err error) {
 	limit := int64(h.cfg.MaxBodyBytes)
 	// -1 for a chunked body, whose length is unknown; -2 (no length, not
 	// chunked) has no body, which fasthttp reads as empty.
@@ -266,6 +268,10 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 	// first 8 KiB); a request made in-process, without a server, has its body
 	// whole.
 	wire := ctx.RequestBodyStream()
+	// Beyond what fasthttp read ahead (up to 8 KiB, before the handler),
+	// the body comes from the connection.
+	streamed := wire != nil && (contentLength < 0 || contentLength > preReadBytes)
+	readDeadline := ctx.Time().Add(h.cfg.ReadTimeout)
 	if wire == nil {
 		wire = bytes.NewReader(ctx.Request.Body())
 	}
@@ -287,24 +293,27 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 	}
 	defer func() {
 		if err != nil {
-			h.budget.give(held)
+			h.budget.giveFrom(source, held)
 			held = 0
 			putBodyBuffer(buf)
 			buf = nil
 		}
 	}()
-	overBudget := func() error {
+	overBudget := func(which int) error {
 		h.metrics.overBudget.Inc()
 		closeAfterAnswer(ctx)
+		if which == budgetSourceFull {
+			return errorf(http.StatusServiceUnavailable, "this source address holds max_inflight_bytes_per_source %d of request bodies; deliver again later", h.cfg.MaxInflightBytesPerSource)
+		}
 		return errorf(http.StatusServiceUnavailable, "the listener holds max_inflight_bytes %d of request bodies; deliver again later", h.cfg.MaxInflightBytes)
 	}
 	if !compressed && contentLength > 0 && !h.budget.room(contentLength+1) {
-		return nil, 0, nil, overBudget()
+		return nil, 0, nil, overBudget(budgetFull)
 	}
 	// grow makes room for n bytes in all, from the budget.
 	grow := func(n int64) error {
-		if !h.budget.take(n-int64(cap(body)), n) {
-			return overBudget()
+		if which := h.budget.takeFrom(source, n-int64(cap(body)), n); which != budgetOK {
+			return overBudget(which)
 		}
 		held += n - int64(cap(body))
 		if body == nil && n <= smallBodyBytes {
@@ -337,6 +346,15 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 				return nil, held, buf, err
 			}
 		}
+		if streamed {
+			// A body must keep coming: one that stalls for bodyStallTime
+			// gives its budget back then, not at read_timeout.
+			deadline := time.Now().Add(bodyStallTime)
+			if deadline.After(readDeadline) {
+				deadline = readDeadline
+			}
+			_ = ctx.SetReadDeadline(deadline)
+		}
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
 		if int64(len(body)) > limit {
@@ -357,11 +375,28 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx) (body []byte, held int64, b
 			closeAfterAnswer(ctx)
 			var ne interface{ Timeout() bool }
 			if errors.As(rerr, &ne) && ne.Timeout() {
+				if time.Now().Before(readDeadline) {
+					return nil, held, buf, errorf(http.StatusRequestTimeout, "body stalled: no byte for %v (a body must keep coming)", bodyStallTime)
+				}
 				return nil, held, buf, errorf(http.StatusRequestTimeout, "body not received within read_timeout %v", h.cfg.ReadTimeout)
 			}
 			return nil, held, buf, errorf(http.StatusBadRequest, "body could not be read: %v", rerr)
 		}
 	}
+}
+
+// bodyStallTime is how long a body may pause once its headers are in.
+// Zoom's bodies come in one go; a pause that long is a stalled sender.
+const bodyStallTime = time.Second
+
+// preReadBytes is what fasthttp reads of a body before the handler runs
+// (readBodyWithStreaming), under read_timeout.
+const preReadBytes = 8 << 10
+
+// remoteAddr is the address a request comes from, as the connection
+// limiter counts it.
+func remoteAddr(ctx *fasthttp.RequestCtx) netip.Addr {
+	return addrOf(ctx.RemoteAddr())
 }
 
 // countingReader counts the bytes read from the wire.

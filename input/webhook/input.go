@@ -141,7 +141,7 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	if in.listening != nil {
 		in.listening(ln.Addr())
 	}
-	ln, limiter := wrapListener(ln, in.cfg, tlsCfg, metrics.evicted.Inc)
+	ln, limiter := wrapListener(ln, in.cfg, tlsCfg, metrics.evicted.Inc, metrics.refused.Inc)
 	scheme := "http"
 	if tlsCfg != nil {
 		scheme = "https"
@@ -180,13 +180,15 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	return nil
 }
 
-// wrapListener puts the connection limiter (max_connections, if not 0), the
-// graceful close of closeAfterAnswer and TLS (if tlsCfg is not nil) on ln,
-// in that order. evicted counts the connections the limiter closes.
-func wrapListener(ln net.Listener, cfg config, tlsCfg *tls.Config, evicted func()) (net.Listener, *connLimiter) {
+// wrapListener puts the connection limiter (allowed_networks,
+// max_connections_per_source, max_connections), the graceful close of
+// closeAfterAnswer and TLS (if tlsCfg is not nil) on ln, in that order.
+// evicted counts the connections the limiter closes to make room, refused
+// the new ones it closes (nil: not counted).
+func wrapListener(ln net.Listener, cfg config, tlsCfg *tls.Config, evicted, refused func()) (net.Listener, *connLimiter) {
 	var limiter *connLimiter
-	if cfg.MaxConnections > 0 {
-		limiter = newConnLimiter(ln, cfg.MaxConnections, evicted)
+	if cfg.limitsConnections() {
+		limiter = newConnLimiter(ln, cfg, evicted, refused)
 		ln = limiter
 	}
 	ln = lingerListener{ln}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -119,13 +120,34 @@ func TestInflightBytesBudget(t *testing.T) {
 }
 
 func TestBudgetTiers(t *testing.T) {
-	b := newBodyBudget(1000)
+	b := newBodyBudget(1000, 0)
 	assert.True(t, b.take(700, smallBodyBytes+1))
 	assert.False(t, b.take(100, smallBodyBytes+1), "large bodies stop at 750")
 	assert.True(t, b.take(300, 100), "small bodies may use the rest")
 	assert.False(t, b.take(1, 100))
 	b.give(1000)
 	assert.Zero(t, b.used.Load())
+}
+
+// One source address holds at most its share; what it gives back is its
+// own, and another source keeps the rest of the budget.
+func TestBudgetSourceShares(t *testing.T) {
+	b := newBodyBudget(1000, 400)
+	one, other := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	assert.Equal(t, budgetOK, b.takeFrom(one, 300, 100))
+	assert.Equal(t, budgetSourceFull, b.takeFrom(one, 200, 100), "past its share")
+	assert.EqualValues(t, 300, b.used.Load(), "a refused take holds nothing")
+	assert.Equal(t, budgetOK, b.takeFrom(other, 400, 100))
+	assert.Equal(t, budgetOK, b.takeFrom(netip.MustParseAddr("192.0.2.3"), 300, 100))
+	assert.Equal(t, budgetFull, b.takeFrom(netip.MustParseAddr("192.0.2.4"), 1, 100), "the whole budget")
+	assert.Len(t, b.sources, 3)
+	b.giveFrom(one, 300)
+	assert.Equal(t, budgetOK, b.takeFrom(one, 300, 100), "its share back")
+	for _, a := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
+		b.giveFrom(netip.MustParseAddr(a), b.sources[netip.MustParseAddr(a)])
+	}
+	assert.Zero(t, b.used.Load())
+	assert.Empty(t, b.sources, "no memory for sources gone")
 }
 
 // Idle keep-alive connections once filled max_connections and made a valid

@@ -25,7 +25,8 @@ type inputMetrics struct {
 	ackTimeouts      *monitoring.Uint // requests answered 503 because no ACK came in ack_timeout
 	signatureFailure *monitoring.Uint // requests answered 401 (signature, timestamp or custom header)
 	crcAnswered      *monitoring.Uint // endpoint.url_validation challenges answered
-	evicted          *monitoring.Uint // idle connections closed to make room at max_connections
+	evicted          *monitoring.Uint // connections closed to make room at max_connections or a source's share
+	refused          *monitoring.Uint // new connections closed: not from allowed_networks, or their source at its share
 	overBudget       *monitoring.Uint // requests answered 503 because max_inflight_bytes was reached
 	lateACKs         *monitoring.Uint // ACKs that came after ack_timeout, for requests answered 503
 
@@ -49,6 +50,7 @@ func newInputMetrics(reg *monitoring.Registry, log *logp.Logger) *inputMetrics {
 		signatureFailure: monitoring.NewUint(reg, "signature_failures_total"),
 		crcAnswered:      monitoring.NewUint(reg, "crc_challenges_total"),
 		evicted:          monitoring.NewUint(reg, "idle_connections_closed_total"),
+		refused:          monitoring.NewUint(reg, "connections_refused_total"),
 		overBudget:       monitoring.NewUint(reg, "inflight_bytes_rejections_total"),
 		lateACKs:         monitoring.NewUint(reg, "late_acks_total"),
 		byStatus:         reg.NewRegistry("requests_by_status"),

@@ -28,6 +28,6 @@ func TestModuleDefaultsAreTheInputs(t *testing.T) {
 	reference.Check(t, reference.RenderFileset(t, "webhook", vars), &def, reference.Options{
 		Leaves:   []string{"ssl"},
 		Ignore:   []string{"type", "tags", "processors", "publisher_pipeline"},
-		Optional: []string{"secret.header", "secret.value", "ssl", "include_headers"},
+		Optional: []string{"secret.header", "secret.value", "ssl", "include_headers", "allowed_networks"},
 	})
 }

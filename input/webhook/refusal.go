@@ -74,22 +74,9 @@ func expectsContinue(hdr *fasthttp.RequestHeader) bool {
 // token, or "".
 func badHeaderName(hdr *fasthttp.RequestHeader) string {
 	for name := range hdr.All() {
-		if len(name) == 0 {
-			return " "
-		}
-		for _, c := range name {
-			if !isTokenChar(c) {
-				return string(name)
-			}
+		if !isToken(name) {
+			return string(name)
 		}
 	}
 	return ""
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return bytes.IndexByte([]byte("!#$%&'*+-.^_`|~"), c) >= 0
 }

@@ -21,7 +21,7 @@ func startServer(t testing.TB, cfg config, h *handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	ln, limiter := wrapListener(ln, cfg, nil, nil)
+	ln, limiter := wrapListener(ln, cfg, nil, nil, nil)
 	srv := newServer(cfg, h, limiter, h.log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
