@@ -22,12 +22,12 @@ import (
 // At max_connections a new connection makes room, in this order, from:
 //  1. the connection idle the longest between requests (a keep-alive
 //     connection that served a request and has waited minIdleToEvict);
-//  2. the oldest connection that has not finished a first request after
-//     newConnGrace (a TLS handshake and the headers of a sender far away
-//     take that long), from the source holding the most connections first;
-//  3. the connection busy the longest, of the source holding more than an
-//     even share of the cap (max_connections / sources), busy for at least
-//     newConnGrace: slow requests, one after another, from a crowding source.
+//  2. the oldest connection that has sent nothing within newConnGrace of its
+//     accept (a TLS handshake and the first bytes of a sender far away take
+//     less), from the source holding the most connections first;
+//  3. the connection busy the longest, for at least newConnGrace, of the
+//     source holding more than an even share of the cap (max_connections /
+//     sources, the newcomer's counted): slow requests from a crowding source.
 //
 // Only when none of these exists does it wait. A cap filled with idle
 // keep-alive connections, or with slow requests from one source, once made
@@ -134,7 +134,7 @@ func (l *connLimiter) admit(c net.Conn) (*limitedConn, bool) {
 		l.evict(victim)
 	}
 	for l.max > 0 && len(l.conns) >= l.max && !l.closed {
-		if victim := l.makeRoom(); victim != nil {
+		if victim := l.makeRoom(src); victim != nil {
 			l.evict(victim)
 			continue
 		}
@@ -171,8 +171,9 @@ func (l *connLimiter) idle(a *connActivity) bool {
 	return a.served && !a.busy && a.since.Before(l.now().Add(-minIdleToEvict))
 }
 
-// makeRoom picks the connection to close at max_connections, or nil.
-func (l *connLimiter) makeRoom() *limitedConn {
+// makeRoom picks the connection to close at max_connections for a new one
+// from newcomer, or nil.
+func (l *connLimiter) makeRoom(newcomer netip.Addr) *limitedConn {
 	if victim := l.pick(l.idle); victim != nil {
 		return victim
 	}
@@ -183,14 +184,20 @@ func (l *connLimiter) makeRoom() *limitedConn {
 			crowding, most = src, n
 		}
 	}
-	unfinished := func(a *connActivity) bool { return !a.served && a.since.Before(graceEnd) }
-	if victim := l.pick(func(a *connActivity) bool { return a.source == crowding && unfinished(a) }); victim != nil {
+	// Connections that have sent nothing within the grace (a request in
+	// progress, such as one waiting for its ACK, is not among them).
+	silent := func(a *connActivity) bool { return !a.served && !a.busy && a.since.Before(graceEnd) }
+	if victim := l.pick(func(a *connActivity) bool { return a.source == crowding && silent(a) }); victim != nil {
 		return victim
 	}
-	if victim := l.pick(unfinished); victim != nil {
+	if victim := l.pick(silent); victim != nil {
 		return victim
 	}
-	if most > l.max/len(l.sources) {
+	sources := len(l.sources)
+	if l.sources[newcomer] == 0 {
+		sources++
+	}
+	if most > l.max/sources {
 		return l.pick(func(a *connActivity) bool { return a.source == crowding && a.busy && a.since.Before(graceEnd) })
 	}
 	return nil
