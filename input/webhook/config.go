@@ -40,6 +40,11 @@ type config struct {
 
 	TLS *tlscommon.ServerConfig `config:"ssl"`
 
+	// AcceptGzip admits Content-Encoding: gzip (a compressing proxy between
+	// Zoom and the listener). Zoom sends plain JSON, and a gzip body can
+	// expand a thousandfold beyond its bytes on the wire, so it is off.
+	AcceptGzip bool `config:"accept_gzip"`
+
 	MaxBodyBytes cfgtype.ByteSize `config:"max_body_bytes"`
 	// MaxInflightBytes bounds the bytes of request bodies held at once,
 	// across connections; a request past it gets 503 (see bodyBudget).

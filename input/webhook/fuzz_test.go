@@ -42,6 +42,7 @@ func FuzzHandler(f *testing.F) {
 	cfg := defaultConfig()
 	cfg.SecretToken = testSecret
 	cfg.MaxBodyBytes = 4096
+	cfg.AcceptGzip = true // the gzip reader is explored too
 	cfg.ACKTimeout = time.Second
 	m := newInputMetrics(nil, logp.NewNopLogger())
 	pub, closeWorkers, err := startWorkers(pipe, 1, nil, m, logp.NewLogger("test"))

@@ -278,9 +278,9 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 	counted := &countingReader{r: wire}
 	var src io.Reader = io.LimitReader(counted, limit+1)
 	compressed := false
-	switch enc := strings.ToLower(strings.TrimSpace(string(ctx.Request.Header.ContentEncoding()))); enc {
-	case "", "identity":
-	case "gzip", "x-gzip":
+	switch enc := h.encodingRefusal(&ctx.Request.Header); enc {
+	case "":
+	case "gzip":
 		zr, err := gzip.NewReader(src)
 		if err != nil {
 			return nil, 0, nil, errorf(http.StatusBadRequest, "body is not valid gzip: %v", err)
@@ -289,7 +289,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 		src = io.LimitReader(zr, limit+1)
 		compressed = true
 	default:
-		return nil, 0, nil, errorf(http.StatusUnsupportedMediaType, "Content-Encoding %q is not supported; send identity or gzip", enc)
+		return nil, 0, nil, errorf(http.StatusUnsupportedMediaType, "%s", enc)
 	}
 	defer func() {
 		if err != nil {
@@ -445,6 +445,25 @@ func requestPath(uri []byte) string {
 		uri = uri[:i]
 	}
 	return string(uri)
+}
+
+// encodingRefusal reads Content-Encoding: "" for none (identity), "gzip" when
+// accept_gzip admits it, else the message of a 415.
+func (h *handler) encodingRefusal(hdr *fasthttp.RequestHeader) string {
+	switch enc := strings.ToLower(strings.TrimSpace(string(hdr.ContentEncoding()))); enc {
+	case "", "identity":
+		return ""
+	case "gzip", "x-gzip":
+		if h.cfg.AcceptGzip {
+			return "gzip"
+		}
+		return fmt.Sprintf("Content-Encoding %q is not accepted (accept_gzip: false); Zoom sends identity", enc)
+	default:
+		if h.cfg.AcceptGzip {
+			return fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc)
+		}
+		return fmt.Sprintf("Content-Encoding %q is not supported; send identity", enc)
+	}
 }
 
 // credentials are the headers that authenticate a request.

@@ -213,7 +213,7 @@ func gz(b []byte) []byte {
 }
 
 func TestErrorAnswers(t *testing.T) {
-	hs := newHarness(t, func(c *config) { c.MaxBodyBytes = 4096 })
+	hs := newHarness(t, func(c *config) { c.MaxBodyBytes = 4096; c.AcceptGzip = true })
 	big := []byte(`{"event":"meeting.started","pad":"` + strings.Repeat("x", 5000) + `"}`)
 	signedWith := func(body []byte, wire []byte, enc string) *http.Request {
 		req := hs.signed(body)
@@ -289,8 +289,29 @@ func (nopCloser) Close() error { return nil }
 
 func ioNopCloser(b []byte) nopCloser { return nopCloser{bytes.NewReader(b)} }
 
-func TestGzipBody(t *testing.T) {
+// By default a gzip body is refused on its headers, 415 naming
+// accept_gzip: Zoom sends plain JSON, and a gzip body is charged by what it
+// decodes to, up to a thousandfold of its bytes on the wire.
+func TestGzipIsRefusedByDefault(t *testing.T) {
 	hs := newHarness(t, nil)
+	addr := strings.TrimPrefix(hs.url, "http://")
+	start := time.Now()
+	// Headers and the first bytes of a body fasthttp would wait for.
+	resp := rawExchange(t, addr, "POST /zoom HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: 50000\r\n\r\n\x1f\x8b")
+	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
+	assert.Contains(t, answerMessage(t, resp), "accept_gzip: false")
+	assert.Less(t, time.Since(start), time.Second, "answered on the headers")
+
+	req := hs.signed(sampleBody)
+	wire := gz(sampleBody)
+	req.Body, req.ContentLength = ioNopCloser(wire), int64(len(wire))
+	req.Header.Set("Content-Encoding", "gzip")
+	assert.Equal(t, http.StatusUnsupportedMediaType, hs.do(req).Status)
+	assert.Empty(t, hs.pipe.Events())
+}
+
+func TestGzipBody(t *testing.T) {
+	hs := newHarness(t, func(c *config) { c.AcceptGzip = true })
 	// Zoom signs the JSON; a compressing proxy in between must not break it.
 	req := hs.signed(sampleBody)
 	wire := gz(sampleBody)

@@ -30,6 +30,7 @@ const earlyRefusalHeader = "X-Zoombeat-Early-Refusal"
 //   - a header name that is not an HTTP token (a space in it): 400;
 //   - a declared Content-Length over max_body_bytes: 413, without waiting
 //     for the first bytes of a body it would refuse;
+//   - a Content-Encoding it does not accept: 415;
 //   - with Expect: 100-continue, a request to another path or method: 404
 //     or 405, rather than 100 Continue for a body it would refuse.
 func (h *handler) refuseEarly(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
@@ -41,6 +42,8 @@ func (h *handler) refuseEarly(hdr *fasthttp.RequestHeader) fasthttp.RequestConfi
 		status, msg = http.StatusBadRequest, fmt.Sprintf("header name %q is not an HTTP token", name)
 	} else if cl, limit := int64(hdr.ContentLength()), int64(h.cfg.MaxBodyBytes); cl > limit {
 		status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("body of %d bytes is over max_body_bytes %d", cl, limit)
+	} else if enc := h.encodingRefusal(hdr); enc != "" && enc != "gzip" {
+		status, msg = http.StatusUnsupportedMediaType, enc
 	} else if expectsContinue(hdr) {
 		status, msg = h.routeRefusal(hdr)
 	}

@@ -135,6 +135,8 @@ var webhookSettings = []Setting{
 	{Name: "max_body_bytes", Key: "max_body_bytes", Default: "1MiB", Type: "text", Title: "Maximum body size"},
 	{Name: "max_inflight_bytes", Key: "max_inflight_bytes", Default: "16MiB", Type: "text", Title: "Maximum bytes in flight",
 		Description: "The bodies of all requests being read or waiting for their ACK, together."},
+	{Name: "accept_gzip", Key: "accept_gzip", Default: false, Type: "bool", Title: "Accept gzip bodies",
+		Description: "Admit Content-Encoding: gzip, from a compressing proxy in front of the listener; Zoom sends plain JSON."},
 	{Name: "max_header_bytes", Key: "max_header_bytes", Default: "16KiB", Type: "text", Title: "Maximum header size"},
 	{Name: "read_timeout", Key: "read_timeout", Default: "10s", Type: "text", Title: "Read timeout",
 		Description: "How long a request may take to arrive, headers and body."},
