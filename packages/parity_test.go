@@ -106,7 +106,7 @@ var everyVar = map[string]struct{ module, fleet any }{
 	"secret_header": {"X-Zoom-Shared", nil}, "secret_value": {"shared-value", nil},
 	"ack_timeout": {"1500ms", nil}, "max_body_bytes": {"512KiB", nil}, "max_inflight_bytes": {"8MiB", nil},
 	"max_header_bytes": {"8KiB", nil}, "read_timeout": {"9s", nil}, "write_timeout": {"8s", nil},
-	"idle_timeout": {"20s", nil}, "max_connections": {512, nil}, "accept_gzip": {true, nil},
+	"idle_timeout": {"20s", nil}, "max_connections": {512, nil}, "accept_gzip": {true, nil}, "header_timeout": {"3s", nil},
 	"max_connections_per_source": {64, nil}, "max_inflight_bytes_per_source": {"2MiB", nil},
 	"allowed_networks": {[]any{"203.0.113.0/24"}, nil}, "include_headers": {[]any{"x-zm-trackingid"}, nil},
 	"keep_null":  {true, nil},

@@ -51,6 +51,11 @@ type config struct {
 	MaxInflightBytes cfgtype.ByteSize `config:"max_inflight_bytes"`
 	MaxHeaderBytes   cfgtype.ByteSize `config:"max_header_bytes"`
 	ReadTimeout      time.Duration    `config:"read_timeout"`
+	// HeaderTimeout bounds a request's line, headers and the first 8 KiB of
+	// its body (what fasthttp reads before the handler), from its first
+	// byte: a minimum header data rate, so that slow requests, one after
+	// another on a keep-alive connection, cannot keep it busy.
+	HeaderTimeout time.Duration `config:"header_timeout"`
 	WriteTimeout     time.Duration    `config:"write_timeout"`
 	IdleTimeout      time.Duration    `config:"idle_timeout"`
 
@@ -110,6 +115,7 @@ func defaultConfig() config {
 		MaxInflightBytes: 16 << 20,
 		MaxHeaderBytes:   16 << 10,
 		ReadTimeout:      10 * time.Second,
+		HeaderTimeout:    2 * time.Second,
 		WriteTimeout:     10 * time.Second,
 		// Zoom sends bursts and then nothing for a while: a keep-alive
 		// connection is worth keeping for a burst, not for minutes.
@@ -176,12 +182,15 @@ func (c *config) Validate() error {
 		key string
 		d   time.Duration
 	}{
-		{"read_timeout", c.ReadTimeout}, {"write_timeout", c.WriteTimeout},
+		{"read_timeout", c.ReadTimeout}, {"header_timeout", c.HeaderTimeout}, {"write_timeout", c.WriteTimeout},
 		{"idle_timeout", c.IdleTimeout}, {"ack_timeout", c.ACKTimeout},
 	} {
 		if t.d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be positive, got %v", t.key, t.d))
 		}
+	}
+	if c.HeaderTimeout > c.ReadTimeout {
+		errs = append(errs, fmt.Errorf("header_timeout (%v) must not be longer than read_timeout (%v)", c.HeaderTimeout, c.ReadTimeout))
 	}
 	if c.WriteTimeout > 0 && c.ACKTimeout >= c.WriteTimeout {
 		errs = append(errs, fmt.Errorf("ack_timeout (%v) must be shorter than write_timeout (%v), or no answer could be written after waiting for the ACK", c.ACKTimeout, c.WriteTimeout))

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -40,6 +41,7 @@ type connLimiter struct {
 	net.Listener
 	max, perSource int
 	allowed        []netip.Prefix
+	headerTimeout  time.Duration
 	now            func() time.Time
 
 	mu      sync.Mutex
@@ -68,7 +70,8 @@ func newConnLimiter(ln net.Listener, cfg config, evicted, refused func()) *connL
 		}
 	}
 	l := &connLimiter{
-		Listener: ln, max: cfg.MaxConnections, perSource: cfg.MaxConnectionsPerSource, allowed: allowed, now: time.Now,
+		Listener: ln, max: cfg.MaxConnections, perSource: cfg.MaxConnectionsPerSource, allowed: allowed,
+		headerTimeout: min(cfg.HeaderTimeout, cfg.ReadTimeout), now: time.Now,
 		conns: map[*limitedConn]*connActivity{}, sources: map[netip.Addr]int{}, evicted: evicted, refused: refused,
 	}
 	if l.max > 0 && l.perSource >= l.max {
@@ -76,11 +79,6 @@ func newConnLimiter(ln net.Listener, cfg config, evicted, refused func()) *connL
 	}
 	l.freed = sync.NewCond(&l.mu)
 	return l
-}
-
-// limitsConnections tells whether the input needs a connLimiter.
-func (c config) limitsConnections() bool {
-	return c.MaxConnections > 0 || c.MaxConnectionsPerSource > 0 || len(c.AllowedNetworks) > 0
 }
 
 // Accept takes the next connection from the kernel that may be admitted,
@@ -259,18 +257,19 @@ func (l *connLimiter) Close() error {
 // connState is the server's ConnState hook: it follows each connection
 // between busy (a request is being read or answered) and idle.
 func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	if gc, ok := c.(*lingerConn); ok {
-		c = gc.Conn
-	}
-	lc, ok := c.(*limitedConn)
-	if !ok {
+	lc := limitedOf(c)
+	if lc == nil {
 		return
 	}
 	switch state {
 	case fasthttp.StateActive, fasthttp.StateIdle:
+		if state == fasthttp.StateActive {
+			// The first byte of a request is in: the rest of its line, its
+			// headers and fasthttp's read-ahead have header_timeout.
+			lc.readHeadersBy(l.now().Add(l.headerTimeout))
+		} else {
+			lc.headersRead()
+		}
 		l.mu.Lock()
 		if a, ok := l.conns[lc]; ok {
 			if a.busy && state == fasthttp.StateIdle {
@@ -285,11 +284,63 @@ func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
 	}
 }
 
-// limitedConn is a connection that gives its place back when it closes.
+// limitedConn is a connection that gives its place back when it closes,
+// and holds the deadline of the request headers being read.
 type limitedConn struct {
 	net.Conn
 	l    *connLimiter
 	once sync.Once
+
+	// headersBy is when the request being read must have its headers in
+	// (unix nanoseconds; 0: none is being read). fasthttp sets the read
+	// deadline from read_timeout as a request starts; SetReadDeadline holds
+	// it to this one.
+	headersBy atomic.Int64
+	deadline  atomic.Int64 // the read deadline last set, unix nanoseconds (0: none)
+}
+
+// limitedOf finds the limitedConn under a connection the server holds
+// (TLS, the graceful close), or nil.
+func limitedOf(c net.Conn) *limitedConn {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if gc, ok := c.(*lingerConn); ok {
+		c = gc.Conn
+	}
+	lc, _ := c.(*limitedConn)
+	return lc
+}
+
+func (c *limitedConn) readHeadersBy(t time.Time) {
+	if d := c.deadline.Load(); d != 0 && d <= t.UnixNano() {
+		return // an earlier deadline (read_timeout from the accept) stands
+	}
+	c.headersBy.Store(t.UnixNano())
+	_ = c.Conn.SetReadDeadline(t)
+}
+
+// headersRead ends the header deadline: the handler has the request.
+func (c *limitedConn) headersRead() { c.headersBy.Store(0) }
+
+// headersLate tells whether the header deadline has passed.
+func (c *limitedConn) headersLate(now time.Time) bool {
+	by := c.headersBy.Load()
+	return by != 0 && !now.Before(time.Unix(0, by))
+}
+
+func (c *limitedConn) SetReadDeadline(t time.Time) error {
+	if by := c.headersBy.Load(); by != 0 {
+		if d := time.Unix(0, by); t.IsZero() || t.After(d) {
+			t = d
+		}
+	}
+	if t.IsZero() {
+		c.deadline.Store(0)
+	} else {
+		c.deadline.Store(t.UnixNano())
+	}
+	return c.Conn.SetReadDeadline(t)
 }
 
 func (c *limitedConn) Close() error {

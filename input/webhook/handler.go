@@ -84,6 +84,9 @@ func errorf(status int, format string, args ...any) *httpError {
 // handle is the fasthttp server's handler: it serves one request on the
 // connection's goroutine and answers it when it returns.
 func (h *handler) handle(ctx *fasthttp.RequestCtx) {
+	if lc := limitedOf(ctx.Conn()); lc != nil {
+		lc.headersRead()
+	}
 	h.metrics.requests.Inc()
 	defer h.recoverPanic(ctx)
 	status, body := h.serve(ctx)

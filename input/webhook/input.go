@@ -186,12 +186,8 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 // evicted counts the connections the limiter closes to make room, refused
 // the new ones it closes (nil: not counted).
 func wrapListener(ln net.Listener, cfg config, tlsCfg *tls.Config, evicted, refused func()) (net.Listener, *connLimiter) {
-	var limiter *connLimiter
-	if cfg.limitsConnections() {
-		limiter = newConnLimiter(ln, cfg, evicted, refused)
-		ln = limiter
-	}
-	ln = lingerListener{ln}
+	limiter := newConnLimiter(ln, cfg, evicted, refused)
+	ln = lingerListener{limiter}
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
@@ -256,6 +252,11 @@ func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
 		case errors.As(err, &small):
 			writeJSON(ctx, http.StatusRequestHeaderFieldsTooLarge, message(fmt.Sprintf("request line and headers are over max_header_bytes %d", cfg.MaxHeaderBytes)))
 		case errors.As(err, &ne) && ne.Timeout():
+			if lc := limitedOf(ctx.Conn()); lc != nil && lc.headersLate(time.Now()) {
+				lc.headersRead() // the graceful close reads on
+				writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request line and headers not received within header_timeout %v of the first byte", cfg.HeaderTimeout)))
+				return
+			}
 			writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request not received within read_timeout %v", cfg.ReadTimeout)))
 		default:
 			writeJSON(ctx, http.StatusBadRequest, message("malformed HTTP request: "+err.Error()))

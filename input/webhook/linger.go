@@ -66,6 +66,7 @@ func (c *lingerConn) Close() error {
 	if c.linger.Load() {
 		conn := c.Conn
 		if lc, ok := conn.(*limitedConn); ok {
+			lc.headersRead() // the drain has its own deadline
 			conn = lc.Conn
 		}
 		if cw, ok := conn.(interface{ CloseWrite() error }); ok {

@@ -237,3 +237,54 @@ func TestSlowRequestsOfACrowdingSourceMakeRoom(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.Status)
 	assert.Less(t, time.Since(start), time.Second)
 }
+
+// A request's line and headers must be in within header_timeout of its
+// first byte, also on a keep-alive connection after a first request: slow
+// requests one after another cannot keep a connection busy for
+// read_timeout each.
+func TestHeaderTimeout(t *testing.T) {
+	hs := newHarness(t, func(c *config) { c.HeaderTimeout = 500 * time.Millisecond })
+	addr := strings.TrimPrefix(hs.url, "http://")
+
+	start := time.Now()
+	c := dialFrom(t, attackerAddr, addr)
+	_, err := io.WriteString(c, "POST /zoom HTTP/1.1\r\nHost: x\r\n")
+	require.NoError(t, err)
+	resp := readAnswer(t, c, 3*time.Second)
+	assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+	assert.Contains(t, answerMessage(t, resp), "header_timeout 500ms")
+	assert.Less(t, time.Since(start), 1500*time.Millisecond, "not read_timeout")
+	assertClosedGracefully(t, c)
+
+	// Keep-alive: a request served, then one trickled a byte at a time.
+	k := dialFrom(t, attackerAddr, addr)
+	_, err = io.WriteString(k, "GET /zoom HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusMethodNotAllowed, readAnswer(t, k, 2*time.Second).StatusCode)
+	start = time.Now()
+	go func() {
+		for _, b := range []byte("POST /zoom HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") {
+			if _, err := k.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	resp = readAnswer(t, k, 3*time.Second)
+	assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+	assert.Less(t, time.Since(start), 1500*time.Millisecond)
+
+	// Headers sent in pieces within the time are served.
+	req := hs.signed(sampleBody)
+	p := dialFrom(t, zoomAddr, addr)
+	head := fmt.Sprintf("POST /zoom HTTP/1.1\r\nHost: x\r\n%s: %s\r\n%s: %s\r\nContent-Length: %d\r\n\r\n",
+		headerTimestamp, req.Header.Get(headerTimestamp), headerSignature, req.Header.Get(headerSignature), len(sampleBody))
+	for i := 0; i < len(head); i += len(head) / 4 {
+		_, err = io.WriteString(p, head[i:min(i+len(head)/4, len(head))])
+		require.NoError(t, err)
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, err = p.Write(sampleBody)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, readAnswer(t, p, 3*time.Second).StatusCode)
+}

@@ -140,6 +140,8 @@ var webhookSettings = []Setting{
 	{Name: "max_header_bytes", Key: "max_header_bytes", Default: "16KiB", Type: "text", Title: "Maximum header size"},
 	{Name: "read_timeout", Key: "read_timeout", Default: "10s", Type: "text", Title: "Read timeout",
 		Description: "How long a request may take to arrive, headers and body."},
+	{Name: "header_timeout", Key: "header_timeout", Default: "2s", Type: "text", Title: "Header timeout",
+		Description: "How long a request's line and headers may take from its first byte."},
 	{Name: "write_timeout", Key: "write_timeout", Default: "10s", Type: "text", Title: "Write timeout"},
 	{Name: "idle_timeout", Key: "idle_timeout", Default: "30s", Type: "text", Title: "Idle timeout",
 		Description: "How long a keep-alive connection is kept between requests."},
