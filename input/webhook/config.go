@@ -56,8 +56,8 @@ type config struct {
 	// byte: a minimum header data rate, so that slow requests, one after
 	// another on a keep-alive connection, cannot keep it busy.
 	HeaderTimeout time.Duration `config:"header_timeout"`
-	WriteTimeout     time.Duration    `config:"write_timeout"`
-	IdleTimeout      time.Duration    `config:"idle_timeout"`
+	WriteTimeout  time.Duration `config:"write_timeout"`
+	IdleTimeout   time.Duration `config:"idle_timeout"`
 
 	// ACKTimeout bounds how long a request waits for its event to be
 	// acknowledged by the pipeline. Zoom abandons a delivery after about 3s,
