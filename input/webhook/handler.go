@@ -271,9 +271,10 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 	// first 8 KiB); a request made in-process, without a server, has its body
 	// whole.
 	wire := ctx.RequestBodyStream()
+	fromConn := wire != nil
 	// Beyond what fasthttp read ahead (up to 8 KiB, before the handler),
 	// the body comes from the connection.
-	streamed := wire != nil && (contentLength < 0 || contentLength > preReadBytes)
+	streamed := fromConn && (contentLength < 0 || contentLength > preReadBytes)
 	readDeadline := ctx.Time().Add(h.cfg.ReadTimeout)
 	if wire == nil {
 		wire = bytes.NewReader(ctx.Request.Body())
@@ -365,7 +366,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
-			if contentLength >= 0 && counted.n != contentLength {
+			if fromConn && contentLength >= 0 && counted.n != contentLength {
 				// The sender ended its stream before the body it declared.
 				closeAfterAnswer(ctx)
 				return nil, held, buf, errorf(http.StatusBadRequest, "body ended after %d of its Content-Length %d bytes", counted.n, contentLength)
