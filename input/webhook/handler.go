@@ -361,6 +361,15 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 		}
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
+		if streamed && rerr == nil {
+			// And keep coming at minBodyRate on average, past the first
+			// bodyStallTime: a trickle of a byte a second holds its
+			// budget no longer than a stall does.
+			if elapsed := time.Since(ctx.Time()); elapsed > bodyStallTime && float64(counted.n) < minBodyRate*elapsed.Seconds() {
+				closeAfterAnswer(ctx)
+				return nil, held, buf, errorf(http.StatusRequestTimeout, "body arrives at %.0f bytes/s, under the minimum of %d", float64(counted.n)/elapsed.Seconds(), minBodyRate)
+			}
+		}
 		if int64(len(body)) > limit {
 			closeAfterAnswer(ctx)
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
@@ -392,6 +401,13 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 // bodyStallTime is how long a body may pause once its headers are in.
 // Zoom's bodies come in one go; a pause that long is a stalled sender.
 const bodyStallTime = time.Second
+
+// minBodyRate is the least average rate, in bytes per second, at which a
+// body read from the connection must arrive past its first bodyStallTime.
+// Zoom's bodies of a few KiB come in one go; 4 KiB/s is far below any link
+// that can deliver a webhook, and what a body holds of the budget (at most
+// twice what has arrived) then grows no slower than it frees.
+const minBodyRate = 4 << 10
 
 // preReadBytes is what fasthttp reads of a body before the handler runs
 // (readBodyWithStreaming), under read_timeout.

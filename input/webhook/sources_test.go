@@ -288,3 +288,25 @@ func TestHeaderTimeout(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, readAnswer(t, p, 3*time.Second).StatusCode)
 }
+
+// A body that trickles, never pausing for bodyStallTime, is cut once its
+// average rate falls under minBodyRate: 408 naming the rate.
+func TestTricklingBodyIsCut(t *testing.T) {
+	hs := newHarness(t, nil)
+	addr := strings.TrimPrefix(hs.url, "http://")
+	c := stallFrom(t, attackerAddr, addr, 65535, 9000)
+	start := time.Now()
+	go func() {
+		for range 40 {
+			time.Sleep(bodyStallTime / 2)
+			if _, err := c.Write([]byte("a")); err != nil {
+				return
+			}
+		}
+	}()
+	resp := readAnswer(t, c, 10*time.Second)
+	assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+	assert.Contains(t, answerMessage(t, resp), "under the minimum of 4096")
+	assert.Less(t, time.Since(start), 5*time.Second, "well before read_timeout")
+	waitFor(t, func() bool { return hs.h.budget.used.Load() == 0 }, "the budget back")
+}
