@@ -109,13 +109,7 @@ func withInputVars(manifest []byte, vars map[string][]packageVar) ([]byte, error
 	if found != len(vars) {
 		return nil, fmt.Errorf("%s/manifest.yml: %d inputs for %d input types", Dir, found, len(vars))
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return encodeYAML(&doc)
 }
 
 func child(m *yaml.Node, key string) *yaml.Node {
@@ -145,13 +139,7 @@ func marshal(m any, order ...string) ([]byte, error) {
 		return nil, err
 	}
 	sortKeys(&node, order)
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return encodeYAML(&node)
 }
 
 func sortKeys(n *yaml.Node, order []string) {
@@ -246,4 +234,15 @@ func StreamDefaults(dataStream string) map[string]any {
 		}
 	}
 	return out
+}
+
+// encodeYAML writes a document as the package's files are indented.
+func encodeYAML(doc *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
