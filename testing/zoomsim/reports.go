@@ -26,10 +26,16 @@ import (
 // listed by whole UTC days with windows of at most one month (400 beyond),
 // page_size up to 300 (30 by default), next_page_token paging with entries
 // newest first, and injected 429 (with Retry-After and X-RateLimit-*
-// headers) and 5xx answers.
+// headers) and 5xx answers. It also serves WebSocket event subscriptions
+// with the same tokens (websocket.go), and grants client_credentials,
+// which Zoom's WebSocket page names, besides account_credentials.
 type ReportServer struct {
 	AccountID, ClientID, ClientSecret string
 	TokenTTL                          time.Duration // 1h when zero
+	// HeartbeatTimeout is how long a WebSocket connection may stay silent
+	// before the server closes it; 90 s (three of Zoom's sample's 30 s
+	// heartbeats) when zero.
+	HeartbeatTimeout time.Duration
 
 	mu        sync.Mutex
 	srv       *httptest.Server
@@ -40,6 +46,9 @@ type ReportServer struct {
 	stuck     map[string]bool // paths whose next_page_token never changes
 	requests  map[string]int  // by "METHOD path status"
 	tokenReqs int
+
+	subs         map[string]*subscription // WebSocket event subscriptions, by id
+	refuseTokens bool
 }
 
 type fault struct {
@@ -228,6 +237,8 @@ func (s *ReportServer) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/oauth/token":
 		s.token(rec, r)
+	case r.URL.Path == "/ws":
+		s.websocket(w, r) // hijacked: the recorder cannot follow it
 	case reportPaths[r.URL.Path] != "":
 		s.report(rec, r, reportPaths[r.URL.Path])
 	default:
@@ -259,7 +270,10 @@ func (s *ReportServer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.Form
-	if q.Get("grant_type") != "account_credentials" {
+	// account_credentials names the account (Server-to-Server OAuth apps);
+	// client_credentials, which Zoom's WebSocket page names, does not.
+	grant := q.Get("grant_type")
+	if grant != "account_credentials" && grant != "client_credentials" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Unsupported grant type", "error": "unsupported_grant_type"})
 		return
 	}
@@ -268,7 +282,7 @@ func (s *ReportServer) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"reason": "Invalid client_id or client_secret", "error": "invalid_client"})
 		return
 	}
-	if q.Get("account_id") != s.AccountID {
+	if grant == "account_credentials" && q.Get("account_id") != s.AccountID {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Invalid request : Account id is invalid.", "error": "invalid_request"})
 		return
 	}
