@@ -519,7 +519,7 @@ func (h *handler) authenticate(c credentials, raw []byte) error {
 
 // DecodeNotification parses a Zoom notification: one JSON object with an
 // "event" string, which it returns with the event name. Numbers stay exact (a
-// 64-bit meeting id must not become a float), see jsonutil.DecodeObject. Errors
+// 64-bit meeting id must not become a float), see jsonutil.DecodeEvent. Errors
 // carry the HTTP status that answers them.
 func DecodeNotification(raw []byte, keepNull bool) (mapstr.M, string, error) {
 	v, err := jsonutil.DecodeEvent(raw, keepNull)
