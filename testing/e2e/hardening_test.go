@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zoombeat/zoombeat/testing/certs"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -227,4 +229,63 @@ func TestUnauthenticatedSourcesCannotLockZoomOut(t *testing.T) {
 	assert.Greater(t, opened.Load(), int64(2*perAddress), "the attackers kept opening connections")
 	code, _ := fb.stop()
 	assert.Equal(t, 0, code)
+}
+
+// TestSlowTLSHandshakesAreNotEvicted: at max_connections, senders whose
+// ClientHello comes 0.4 s after their connect (a sender far away, a slow
+// TLS stack) are not closed as "idle": a connection that has sent nothing
+// is spared for a second, and the senders that arrive meanwhile wait for a
+// place. Every one of the 13 deliveries is answered 200; before, 4 of 13
+// were closed.
+func TestSlowTLSHandshakesAreNotEvicted(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool, err := certs.SelfSigned(dir)
+	require.NoError(t, err)
+	port := freePort(t)
+	_, url := startFilebeat(t, webhookConfig(port, fmt.Sprintf(`
+    ssl.enabled: true
+    ssl.certificate: %s
+    ssl.key: %s
+    max_connections: 10
+`, certFile, keyFile))+fileOutputConfig(), "ZOOM_SECRET_TOKEN="+secret)
+	addr := strings.TrimPrefix(strings.TrimSuffix(url, "/zoom"), "https://")
+	samples, err := zoomsim.LoadNotifications(filepath.Join(repoRoot(), "testing", "webhook"))
+	require.NoError(t, err)
+	slowHello := func(ctx context.Context, network, a string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, a)
+		if err == nil {
+			time.Sleep(400 * time.Millisecond) // connected, nothing sent yet
+		}
+		return c, err
+	}
+	var wg sync.WaitGroup
+	statuses := make(chan int, 13)
+	for i := range 13 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i%4) * 100 * time.Millisecond)
+			client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+				DisableKeepAlives: true, DialContext: slowHello,
+				TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+			}}
+			resp, err := (&zoomsim.Sender{URL: "https://" + addr + "/zoom", Secret: secret, Client: client}).
+				Send(context.Background(), samples[i%len(samples)].Nth(int64(2000+i)))
+			if err != nil {
+				t.Logf("delivery %d: %v", i, err)
+				statuses <- 0
+				return
+			}
+			statuses <- resp.Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	ok := 0
+	for s := range statuses {
+		if s == http.StatusOK {
+			ok++
+		}
+	}
+	assert.Equal(t, 13, ok, "every slow handshake is served")
 }
