@@ -4,7 +4,6 @@
 package webhook
 
 import (
-	"crypto/tls"
 	"net"
 	"net/netip"
 	"sync"
@@ -265,10 +264,9 @@ func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
 	case fasthttp.StateActive, fasthttp.StateIdle:
 		if state == fasthttp.StateActive {
 			// The first byte of a request is in: the rest of its line, its
-			// headers and fasthttp's read-ahead have header_timeout.
+			// headers and fasthttp's read-ahead have header_timeout (the
+			// handler ends it).
 			lc.readHeadersBy(l.now().Add(l.headerTimeout))
-		} else {
-			lc.headersRead()
 		}
 		l.mu.Lock()
 		if a, ok := l.conns[lc]; ok {
@@ -302,13 +300,11 @@ type limitedConn struct {
 // limitedOf finds the limitedConn under a connection the server holds
 // (TLS, the graceful close), or nil.
 func limitedOf(c net.Conn) *limitedConn {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
+	gc := lingerOf(c)
+	if gc == nil {
+		return nil
 	}
-	if gc, ok := c.(*lingerConn); ok {
-		c = gc.Conn
-	}
-	lc, _ := c.(*limitedConn)
+	lc, _ := gc.Conn.(*limitedConn)
 	return lc
 }
 

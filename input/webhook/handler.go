@@ -121,16 +121,15 @@ var retryAfter = strconv.Itoa(retryAfterSeconds)
 
 // serve handles one request and returns the status and JSON body to answer.
 func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
-	if status, msg, ok := earlyRefusal(&ctx.Request.Header); ok {
+	status, msg, early := earlyRefusal(&ctx.Request.Header)
+	if early {
 		// Refused on its headers (refuseEarly), before fasthttp read any of
 		// its body, which the graceful close reads and drops.
 		closeAfterAnswer(ctx)
-		if status == http.StatusMethodNotAllowed {
-			ctx.Response.Header.Set("Allow", http.MethodPost)
-		}
-		return status, message(msg)
+	} else {
+		status, msg = h.routeRefusal(&ctx.Request.Header)
 	}
-	if status, msg := h.routeRefusal(&ctx.Request.Header); status != 0 {
+	if status != 0 {
 		if status == http.StatusMethodNotAllowed {
 			ctx.Response.Header.Set("Allow", http.MethodPost)
 		}
@@ -139,7 +138,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	// The credentials are read before the body: a chunked body's trailers,
 	// which fasthttp adds to the headers as it reads them, cannot supply them.
 	creds := h.credentialsOf(&ctx.Request.Header)
-	src := remoteAddr(ctx)
+	src := addrOf(ctx.RemoteAddr()) // as the connection limiter counts it
 	raw, held, buf, err := h.readBody(ctx, src)
 	if err != nil {
 		return failure(err)
@@ -412,12 +411,6 @@ const minBodyRate = 4 << 10
 // preReadBytes is what fasthttp reads of a body before the handler runs
 // (readBodyWithStreaming), under read_timeout.
 const preReadBytes = 8 << 10
-
-// remoteAddr is the address a request comes from, as the connection
-// limiter counts it.
-func remoteAddr(ctx *fasthttp.RequestCtx) netip.Addr {
-	return addrOf(ctx.RemoteAddr())
-}
 
 // countingReader counts the bytes read from the wire.
 type countingReader struct {

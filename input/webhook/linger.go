@@ -22,13 +22,19 @@ import (
 // it.
 func closeAfterAnswer(ctx *fasthttp.RequestCtx) {
 	ctx.SetConnectionClose()
-	c := ctx.Conn()
+	if lc := lingerOf(ctx.Conn()); lc != nil { // nil for a request made in-process
+		lc.linger.Store(true)
+	}
+}
+
+// lingerOf finds the lingerConn under a connection the server holds (under
+// TLS, if any), or nil.
+func lingerOf(c net.Conn) *lingerConn {
 	if tc, ok := c.(*tls.Conn); ok {
 		c = tc.NetConn()
 	}
-	if lc, ok := c.(*lingerConn); ok { // not so for a request made in-process
-		lc.linger.Store(true)
-	}
+	lc, _ := c.(*lingerConn)
+	return lc
 }
 
 const (
