@@ -68,6 +68,20 @@ func assertZoomServed(t *testing.T, addr string) {
 	assert.Less(t, time.Since(start), time.Second)
 }
 
+// servedKeepAlive opens n connections from zoomAddr, each of which serves
+// one signed delivery and is kept open: idle keep-alive connections.
+func servedKeepAlive(t *testing.T, addr string, n int) {
+	t.Helper()
+	sender := senderFrom(zoomAddr, addr)
+	for i := range n {
+		c := dialFrom(t, zoomAddr, addr)
+		req, err := sender.Request(context.Background(), []byte(fmt.Sprintf(`{"event":"meeting.started","event_ts":%d,"payload":{}}`, i)))
+		require.NoError(t, err)
+		require.NoError(t, req.Write(c))
+		assert.Equal(t, http.StatusOK, readAnswer(t, c, 2*time.Second).StatusCode)
+	}
+}
+
 // closedAtOnce tells whether the server closed c without an answer.
 func closedAtOnce(t *testing.T, c net.Conn) bool {
 	t.Helper()
@@ -108,15 +122,7 @@ func TestSourceAtItsShareReusesItsIdleConnections(t *testing.T) {
 	r := runInput(t, map[string]any{"max_connections": 20, "max_connections_per_source": 2})
 	defer r.stop(t)
 	sender := senderFrom(zoomAddr, r.addr)
-	var idle []net.Conn
-	for i := range 2 {
-		c := dialFrom(t, zoomAddr, r.addr)
-		req, err := sender.Request(context.Background(), []byte(fmt.Sprintf(`{"event":"meeting.started","event_ts":%d,"payload":{}}`, i)))
-		require.NoError(t, err)
-		require.NoError(t, req.Write(c))
-		assert.Equal(t, http.StatusOK, readAnswer(t, c, 2*time.Second).StatusCode)
-		idle = append(idle, c)
-	}
+	servedKeepAlive(t, r.addr, 2)
 	time.Sleep(2 * minIdleToEvict)
 	resp, err := sender.Send(context.Background(), sampleBody)
 	require.NoError(t, err)
@@ -201,13 +207,7 @@ func TestNewConnectionsAreNotIdle(t *testing.T) {
 	defer r.stop(t)
 	sender := senderFrom(zoomAddr, r.addr)
 	slow := dialFrom(t, zoomAddr, r.addr) // the oldest, silent for now
-	for i := range 2 {
-		c := dialFrom(t, zoomAddr, r.addr)
-		req, err := sender.Request(context.Background(), []byte(fmt.Sprintf(`{"event":"meeting.started","event_ts":%d,"payload":{}}`, i)))
-		require.NoError(t, err)
-		require.NoError(t, req.Write(c))
-		assert.Equal(t, http.StatusOK, readAnswer(t, c, 2*time.Second).StatusCode)
-	}
+	servedKeepAlive(t, r.addr, 2)
 	time.Sleep(400 * time.Millisecond)
 	resp, err := sender.Send(context.Background(), sampleBody) // at the cap
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -193,17 +194,21 @@ func findInput(t *testing.T, port int, match func(id string) bool) map[string]an
 	return nil
 }
 
-func TestWebhookOverHTTPS(t *testing.T) {
-	dir := t.TempDir()
-	certFile, keyFile, pool, err := certs.SelfSigned(dir)
+// listenerTLS is the webhook input's ssl settings (indented for
+// webhookConfig) with a self-signed certificate, and the pool that trusts it.
+func listenerTLS(t *testing.T) (string, *x509.CertPool) {
+	t.Helper()
+	certFile, keyFile, pool, err := certs.SelfSigned(t.TempDir())
 	require.NoError(t, err)
+	return fmt.Sprintf("    ssl.enabled: true\n    ssl.certificate: %s\n    ssl.key: %s", certFile, keyFile), pool
+}
+
+func TestWebhookOverHTTPS(t *testing.T) {
+	ssl, pool := listenerTLS(t)
 	port := freePort(t)
-	fb, url := startFilebeat(t, webhookConfig(port, fmt.Sprintf(`
-    ssl.enabled: true
-    ssl.certificate: %s
-    ssl.key: %s
+	fb, url := startFilebeat(t, webhookConfig(port, ssl+`
     mapping: {redact_secrets: true}
-`, certFile, keyFile))+fileOutputConfig(), "ZOOM_SECRET_TOKEN="+secret)
+`)+fileOutputConfig(), "ZOOM_SECRET_TOKEN="+secret)
 	require.True(t, strings.HasPrefix(url, "https://"), url)
 
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
