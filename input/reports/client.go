@@ -21,6 +21,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 
 	"github.com/zoombeat/zoombeat/input/jsonutil"
+	"github.com/zoombeat/zoombeat/input/zoomoauth"
 )
 
 // apiClient calls Zoom's Reports API: bearer tokens from tokens, one new
@@ -30,7 +31,7 @@ import (
 type apiClient struct {
 	http    *http.Client
 	baseURL string
-	tokens  *tokenSource
+	tokens  *zoomoauth.TokenSource
 	cfg     config
 	metrics *inputMetrics
 	log     *logp.Logger

@@ -14,6 +14,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 
+	"github.com/zoombeat/zoombeat/input/zoomoauth"
 	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
@@ -126,10 +127,8 @@ func (c *config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", u.key, u.val))
 		}
 	}
-	if c.ProxyURL != "" {
-		if p, err := url.Parse(c.ProxyURL); err != nil || p.Host == "" {
-			errs = append(errs, fmt.Errorf("proxy_url %s is not a URL", maskUserinfo(c.ProxyURL)))
-		}
+	if err := zoomoauth.CheckProxyURL(c.ProxyURL); err != nil {
+		errs = append(errs, err)
 	}
 	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 100 {
 		errs = append(errs, fmt.Errorf("requests_per_second must be above 0 and at most 100, got %v", c.RequestsPerSecond))
@@ -180,23 +179,4 @@ func (d *Duration) Unpack(s string) error {
 	}
 	*d = Duration(time.Duration(days)*24*time.Hour + rest)
 	return nil
-}
-
-// maskUserinfo hides the user and password of a URL (a proxy's
-// credentials) in a message, also where the URL does not parse.
-func maskUserinfo(raw string) string {
-	_, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		rest = raw
-	}
-	host := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host = rest[:i]
-	}
-	at := strings.LastIndex(host, "@")
-	if at < 0 {
-		return strconv.Quote(raw)
-	}
-	start := len(raw) - len(rest)
-	return strconv.Quote(raw[:start] + "REDACTED" + raw[start+at:])
 }

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/elastic/go-concert/ctxtool"
@@ -29,8 +28,8 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
-	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 
+	"github.com/zoombeat/zoombeat/input/zoomoauth"
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 	"github.com/zoombeat/zoombeat/internal/contract"
 )
@@ -113,30 +112,14 @@ func (in *input) Test(_ cursor.Source, ctx v2.TestContext) error {
 }
 
 func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tlsCfg, err := tlscommon.LoadTLSConfig(in.cfg.TLS, log)
-	if err != nil {
-		return nil, fmt.Errorf("ssl: %w", err)
-	}
-	if tlsCfg != nil {
-		host := ""
-		if u, err := url.Parse(in.cfg.APIURL); err == nil {
-			host = u.Hostname()
-		}
-		tr.TLSClientConfig = tlsCfg.BuildModuleClientConfig(host)
-	}
-	if in.cfg.ProxyURL != "" {
-		p, err := url.Parse(in.cfg.ProxyURL)
-		if err != nil { // Validate saw it parse; the error would quote the URL
-			return nil, fmt.Errorf("proxy_url %s is not a URL", maskUserinfo(in.cfg.ProxyURL))
-		}
-		tr.Proxy = http.ProxyURL(p)
-	}
-	return &http.Client{Transport: tr, Timeout: in.cfg.Timeout}, nil
+	return zoomoauth.HTTPClient(zoomoauth.Transport{
+		TLS: in.cfg.TLS, ProxyURL: in.cfg.ProxyURL, Timeout: in.cfg.Timeout, Host: zoomoauth.HostOf(in.cfg.APIURL),
+	}, log)
 }
 
-func (in *input) tokenSource(hc *http.Client, onRefresh func()) *tokenSource {
-	return newTokenSource(hc, in.cfg.OAuthURL, in.cfg.AccountID, in.cfg.ClientID, in.cfg.ClientSecret, onRefresh)
+func (in *input) tokenSource(hc *http.Client, onRefresh func()) *zoomoauth.TokenSource {
+	app := zoomoauth.App{Grant: zoomoauth.GrantAccountCredentials, AccountID: in.cfg.AccountID, ClientID: in.cfg.ClientID, ClientSecret: in.cfg.ClientSecret}
+	return zoomoauth.NewTokenSource(hc, in.cfg.OAuthURL, app, onRefresh)
 }
 
 func (in *input) apiClient(hc *http.Client, m *inputMetrics, log *logp.Logger) *apiClient {
@@ -332,7 +315,7 @@ func (p *poller) event(entry map[string]any) (ev beat.Event, id string, t time.T
 // refuses the credentials (no token, or a fresh token rejected), which only
 // an operator can fix; Degraded for what the next poll may get past.
 func statusOf(err error) status.Status {
-	var oe *OAuthError
+	var oe *zoomoauth.OAuthError
 	var ae *APIError
 	switch {
 	case errors.As(err, &oe):

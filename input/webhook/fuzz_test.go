@@ -14,6 +14,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -91,7 +92,7 @@ func FuzzHandler(f *testing.F) {
 			if len(events) != 1 {
 				t.Fatalf("a 200 published %d events", len(events))
 			}
-			if got, want := events[0].Meta["_id"], DeliveryID(body); got != want {
+			if got, want := events[0].Meta["_id"], contract.DeliveryID(body); got != want {
 				t.Fatalf("_id %v, want %v", got, want)
 			}
 		default:

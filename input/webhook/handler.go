@@ -6,9 +6,7 @@ package webhook
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +26,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/valyala/fasthttp"
 
-	"github.com/zoombeat/zoombeat/input/jsonutil"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 const eventURLValidation = "endpoint.url_validation"
@@ -153,7 +151,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 		return http.StatusUnauthorized, message(err.Error())
 	}
 
-	body, name, err := DecodeNotification(raw, h.cfg.KeepNull)
+	body, name, err := decodeNotification(raw, h.cfg.KeepNull)
 	if err != nil {
 		return failure(err)
 	}
@@ -168,7 +166,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	default:
 	}
 
-	id := DeliveryID(raw)
+	id := contract.DeliveryID(raw)
 	d := newDelivery(h.makeEvent(&ctx.Request.Header, id, raw, body), id)
 	d.acknowledged = h.ackLatency
 	deadline := startTimer(h.cfg.ACKTimeout)
@@ -510,43 +508,13 @@ func (h *handler) authenticate(c credentials, raw []byte) error {
 	return VerifySignature(h.key, raw, c.timestamp, c.signature, h.cfg.Signature.MaxAge, h.now())
 }
 
-// DecodeNotification parses a Zoom notification: one JSON object with an
-// "event" string, which it returns with the event name. Numbers stay exact (a
-// 64-bit meeting id must not become a float), see jsonutil.DecodeEvent. Errors
-// carry the HTTP status that answers them.
-func DecodeNotification(raw []byte, keepNull bool) (mapstr.M, string, error) {
-	v, err := jsonutil.DecodeEvent(raw, keepNull)
-	switch {
-	case errors.Is(err, jsonutil.ErrTrailingData):
-		return nil, "", errorf(http.StatusBadRequest, "body has data after the JSON object")
-	case err != nil:
-		return nil, "", errorf(http.StatusBadRequest, "body is not valid JSON: %v", err)
+// decodeNotification is contract.DecodeNotification, its errors answered 400.
+func decodeNotification(raw []byte, keepNull bool) (mapstr.M, string, error) {
+	body, name, err := contract.DecodeNotification(raw, keepNull)
+	if err != nil {
+		return nil, "", &httpError{status: http.StatusBadRequest, msg: err.Error()}
 	}
-	obj, ok := v.(mapstr.M)
-	if !ok {
-		return nil, "", errorf(http.StatusBadRequest, "body is a JSON %s, not an object", jsonKind(v))
-	}
-	name, ok := obj["event"].(string)
-	if !ok || name == "" {
-		return nil, "", errorf(http.StatusBadRequest, `body has no "event" string naming the Zoom event`)
-	}
-	return obj, name, nil
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case []any:
-		return "array"
-	case string:
-		return "string"
-	case int64, float64:
-		return "number"
-	case bool:
-		return "boolean"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", v)
+	return body, name, nil
 }
 
 // answerChallenge answers endpoint.url_validation; nothing is published.
@@ -571,16 +539,6 @@ func (h *handler) answerChallenge(body mapstr.M, raw []byte) (int, answer) {
 	}
 	h.metrics.crcAnswered.Inc()
 	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.key, token)}
-}
-
-// DeliveryID is the stable id of a Zoom notification: the hex SHA-256 of its
-// body (after Content-Encoding is undone), cut to 128 bits. Zoom retries a
-// notification with the same body (event_ts, payload), and re-signs it with a
-// new timestamp, so the id ignores the headers: a retry gets the same id and,
-// as @metadata._id, overwrites rather than duplicates the document.
-func DeliveryID(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:16])
 }
 
 // The fields hold only values that libbeat's event normalization leaves as

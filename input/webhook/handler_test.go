@@ -29,6 +29,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -105,7 +106,7 @@ func TestSignedEventPublishedAndAnsweredAfterACK(t *testing.T) {
 	events := hs.pipe.Events()
 	require.Len(t, events, 1)
 	ev := events[0]
-	id := DeliveryID(sampleBody)
+	id := contract.DeliveryID(sampleBody)
 	assert.Equal(t, id, ev.Meta["_id"])
 	got, _ := ev.Fields.GetValue("event.id")
 	assert.Equal(t, id, got)
@@ -320,7 +321,7 @@ func TestGzipBody(t *testing.T) {
 	resp := hs.do(req)
 	require.Equal(t, 200, resp.Status, "%s", resp.Body)
 	require.Len(t, hs.pipe.Events(), 1)
-	assert.Equal(t, DeliveryID(sampleBody), hs.pipe.Events()[0].Meta["_id"])
+	assert.Equal(t, contract.DeliveryID(sampleBody), hs.pipe.Events()[0].Meta["_id"])
 }
 
 func TestACKTimeoutAnswers503(t *testing.T) {
@@ -525,7 +526,7 @@ func TestAnswerDoesNotDependOnProcessors(t *testing.T) {
 	hs.pipe.process = func(e *beat.Event) { delete(e.Meta, "_id") }
 	resp := hs.send(sampleBody)
 	require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
-	assert.JSONEq(t, fmt.Sprintf(`{"message":"acknowledged","id":%q}`, DeliveryID(sampleBody)), string(resp.Body))
+	assert.JSONEq(t, fmt.Sprintf(`{"message":"acknowledged","id":%q}`, contract.DeliveryID(sampleBody)), string(resp.Body))
 	require.Len(t, hs.pipe.Events(), 1)
 	assert.NotContains(t, hs.pipe.Events()[0].Meta, "_id")
 }
@@ -551,7 +552,7 @@ func TestPanicIsAnswered500(t *testing.T) {
 // encoding/json.
 func TestAnswerMarshal(t *testing.T) {
 	for _, a := range []answer{
-		{Message: msgAcknowledged, ID: DeliveryID(sampleBody)},
+		{Message: msgAcknowledged, ID: contract.DeliveryID(sampleBody)},
 		{Message: msgAcknowledged, ID: `not "hex" <id>`},
 		{Message: msgAcknowledged},
 		{Message: "acknowledged\u2028", ID: "abc"},

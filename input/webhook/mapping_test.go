@@ -20,6 +20,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping, registered as libbeat processor "zoom"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -38,11 +39,11 @@ func TestMappingInTheInputMapsAsTheProcessorDoes(t *testing.T) {
 	mapped := events[0]
 
 	// The same notification, decoded alone and mapped by the processor.
-	decoded, _, err := DecodeNotification(sampleBody, false)
+	decoded, _, err := contract.DecodeNotification(sampleBody, false)
 	require.NoError(t, err)
 	created, err := mapped.Fields.GetValue("event.created")
 	require.NoError(t, err)
-	want := beat.Event{Fields: mapstr.M{"zoom": decoded, "event": mapstr.M{"id": DeliveryID(sampleBody), "created": created}}}
+	want := beat.Event{Fields: mapstr.M{"zoom": decoded, "event": mapstr.M{"id": contract.DeliveryID(sampleBody), "created": created}}}
 	procs, err := processors.New(processors.PluginConfig{conf.MustNewConfigFrom(map[string]any{"zoom": map[string]any{"redact_secrets": true}})}, nil)
 	require.NoError(t, err)
 	out, err := procs.Run(&want)
@@ -54,7 +55,7 @@ func TestMappingInTheInputMapsAsTheProcessorDoes(t *testing.T) {
 	assert.Equal(t, []string{"session"}, category, "mapped to ECS")
 	_, err = mapped.Fields.GetValue("zoom.payload")
 	assert.Error(t, err, "the notification's payload is consumed by the mapping")
-	assert.Equal(t, DeliveryID(sampleBody), mapped.Meta["_id"], "the id survives the mapping")
+	assert.Equal(t, contract.DeliveryID(sampleBody), mapped.Meta["_id"], "the id survives the mapping")
 	_, isDelivery := mapped.Private.(*delivery)
 	assert.True(t, isDelivery, "the ACK still finds the waiting request")
 }

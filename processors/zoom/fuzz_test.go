@@ -12,7 +12,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // FuzzProcessor maps arbitrary notifications. Whatever their shape, the
@@ -32,7 +32,7 @@ func FuzzProcessor(f *testing.F) {
 	p := mustProcessor(f, nil)
 	m := mappings(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		body, name, err := webhook.DecodeNotification(raw, false)
+		body, name, err := contract.DecodeNotification(raw, false)
 		if err != nil {
 			return // the input answers 400; the processor never sees it
 		}

@@ -18,8 +18,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/input/jsonutil"
-	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -70,12 +70,12 @@ func inputEvent(t testing.TB, raw []byte) *beat.Event {
 				Timestamp: receivedAt,
 				Fields: mapstr.M{
 					"zoom":  mapstr.M(obj),
-					"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": common.Time(receivedAt)},
+					"event": mapstr.M{"id": contract.DeliveryID(raw), "created": common.Time(receivedAt)},
 				},
 			}
 		}
 	}
-	body, _, err := webhook.DecodeNotification(raw, false)
+	body, _, err := contract.DecodeNotification(raw, false)
 	if err != nil {
 		t.Fatalf("sample is not a valid notification: %v", err)
 	}
@@ -83,7 +83,7 @@ func inputEvent(t testing.TB, raw []byte) *beat.Event {
 		Timestamp: receivedAt,
 		Fields: mapstr.M{
 			"zoom":  body,
-			"event": mapstr.M{"id": webhook.DeliveryID(raw), "created": common.Time(receivedAt)},
+			"event": mapstr.M{"id": contract.DeliveryID(raw), "created": common.Time(receivedAt)},
 		},
 	}
 }

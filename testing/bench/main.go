@@ -34,7 +34,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -450,7 +450,7 @@ func drive(name, url string, trackIDs bool, bodies []zoomsim.Notification, measu
 		// Hashed here, not in the loop, so that the clients do the same
 		// work for both targets while they are measured.
 		for _, n := range l.answered {
-			r.okIDs[webhook.DeliveryID(bodies[int(n)%len(bodies)].Nth(n))] = true
+			r.okIDs[contract.DeliveryID(bodies[int(n)%len(bodies)].Nth(n))] = true
 		}
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })

@@ -28,7 +28,6 @@ import (
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
 	"github.com/elastic/elastic-agent-libs/testing/certutil"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/packages"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
@@ -196,7 +195,7 @@ func TestManagedByElasticAgent(t *testing.T) {
 	assert.Equal(t, "agent-e2e-0001", get(doc, "elastic_agent.id"))
 	assert.Equal(t, "zoom_webhook-zoombeat-policy1", get(doc, "@metadata.input_id"))
 	assert.Equal(t, "zoom_webhook-zoombeat.webhook-policy1", get(doc, "@metadata.stream_id"))
-	assert.Equal(t, webhook.DeliveryID(sample(t)), get(doc, "@metadata._id"))
+	assert.Equal(t, contract.DeliveryID(sample(t)), get(doc, "@metadata._id"))
 	assert.Equal(t, "meeting.started", get(doc, "event.action"), "the zoom processor mapped it")
 	assert.NotNil(t, get(doc, "zoom.meeting.id"))
 	code, _ := fb.stop()

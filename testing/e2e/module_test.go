@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/indexcheck"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -67,7 +67,7 @@ func TestModuleOutputMatchesGolden(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 200, resp.Status, "%s: %s", path, resp.Body)
 		want := readJSON(t, strings.TrimSuffix(path, ".json")+".expected.json")
-		id := webhook.DeliveryID(body)
+		id := contract.DeliveryID(body)
 		golden[id] = want
 		names[id] = filepath.Base(path)
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -62,7 +62,7 @@ func load(t *testing.T, url string, workers, perWorker int, stop <-chan struct{}
 					status = resp.Status
 				}
 				mu.Lock()
-				results[webhook.DeliveryID(body)] = status
+				results[contract.DeliveryID(body)] = status
 				mu.Unlock()
 			}
 		}()
@@ -379,7 +379,7 @@ func TestAbuse(t *testing.T) {
 				mu.Lock()
 				outcomes[key] = outcome{want, got}
 				if want == 200 {
-					valid = append(valid, webhook.DeliveryID(body))
+					valid = append(valid, contract.DeliveryID(body))
 				}
 				mu.Unlock()
 			}
@@ -402,7 +402,7 @@ func TestAbuse(t *testing.T) {
 	for _, id := range valid {
 		assert.Equal(t, 1, counts[id], "valid delivery %s", id)
 	}
-	sampleID := webhook.DeliveryID(sample(t))
+	sampleID := contract.DeliveryID(sample(t))
 	others := 0
 	for id, n := range counts {
 		if id != sampleID {
