@@ -18,8 +18,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/input/jsonutil"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
