@@ -9,6 +9,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/acker"
 	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/zoombeat/zoombeat/processors/zoom"
 )
 
 // delivery is one accepted Zoom request whose event is on its way through the
@@ -73,7 +75,7 @@ func (p *publisher) run(client beat.Client, m *inputMetrics, done <-chan struct{
 		select {
 		case d := <-p.in:
 			d.published = time.Now()
-			mapEvent(p.mapper, d, p.log)
+			zoom.MapInPlace(p.mapper, &d.event, d.id, p.log)
 			client.Publish(d.event)
 			m.eventsPublished.Inc()
 		case <-done:

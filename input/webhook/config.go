@@ -92,7 +92,7 @@ type config struct {
 	// Mapping, when present, has the input map each notification to ECS
 	// itself, with the zoom processor's options (redact_secrets,
 	// pseudonymize); enabled: false turns it off. The zoom module maps this
-	// way (see newMapper); without it, a `zoom` processor maps.
+	// way (see zoom.ForInput); without it, a `zoom` processor maps.
 	Mapping *conf.C `config:"mapping"`
 }
 

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
-	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
@@ -166,8 +165,8 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	default:
 	}
 
-	id := contract.DeliveryID(raw)
-	d := newDelivery(h.makeEvent(&ctx.Request.Header, id, raw, body), id)
+	ev := h.makeEvent(&ctx.Request.Header, raw, body)
+	d := newDelivery(ev, ev.Meta["_id"].(string))
 	d.acknowledged = h.ackLatency
 	deadline := startTimer(h.cfg.ACKTimeout)
 	defer stopTimer(deadline)
@@ -541,18 +540,10 @@ func (h *handler) answerChallenge(body mapstr.M, raw []byte) (int, answer) {
 	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.key, token)}
 }
 
-// The fields hold only values that libbeat's event normalization leaves as
-// they are (DecodeEvent's, strings, common.Time), so the pipeline clients
-// publish without it (see startWorkers).
-func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, id string, raw []byte, body mapstr.M) beat.Event {
-	now := h.now()
-	fields := mapstr.M{
-		"zoom":  body,
-		"event": mapstr.M{"id": id, "created": common.Time(now.UTC())},
-	}
-	if h.cfg.PreserveOriginalEvent {
-		fields.Put("event.original", string(raw))
-	}
+// makeEvent is the notification's event (contract.NotificationEvent) with
+// the headers include_headers keeps.
+func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, raw []byte, body mapstr.M) beat.Event {
+	ev := contract.NotificationEvent(raw, body, h.now(), h.cfg.PreserveOriginalEvent)
 	if len(h.headers) > 0 {
 		headers := mapstr.M{}
 		for _, name := range h.headers {
@@ -565,14 +556,10 @@ func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, id string, raw []byte, 
 			}
 		}
 		if len(headers) > 0 {
-			fields.Put("http.request.headers", headers)
+			ev.Fields.Put("http.request.headers", headers)
 		}
 	}
-	return beat.Event{
-		Timestamp: now,
-		Meta:      mapstr.M{"_id": id},
-		Fields:    fields,
-	}
+	return ev
 }
 
 func writeJSON(ctx *fasthttp.RequestCtx, status int, v answer) {

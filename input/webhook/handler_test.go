@@ -30,6 +30,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/zoombeat/zoombeat/internal/contract"
+	"github.com/zoombeat/zoombeat/processors/zoom"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -497,7 +498,7 @@ func BenchmarkHandler(b *testing.B) {
 			name, mc = "mapped", conf.MustNewConfigFrom(mapping)
 		}
 		b.Run(name, func(b *testing.B) {
-			mapper, err := newMapper(mc, logp.NewNopLogger())
+			mapper, err := zoom.ForInput(mc, logp.NewNopLogger())
 			require.NoError(b, err)
 			pipe := &fakePipeline{}
 			cfg := defaultConfig()

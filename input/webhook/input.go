@@ -30,6 +30,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 	"github.com/zoombeat/zoombeat/internal/contract"
+	"github.com/zoombeat/zoombeat/processors/zoom"
 )
 
 // Name is the input type users put in `type:`.
@@ -61,7 +62,7 @@ func configure(cfg *conf.C, log *logp.Logger) (v2.Input, error) {
 	if log == nil {
 		log = logp.NewLogger(Name)
 	}
-	mapper, err := newMapper(c.Mapping, log)
+	mapper, err := zoom.ForInput(c.Mapping, log)
 	if err != nil {
 		return nil, fmt.Errorf("%s input: %w", Name, err)
 	}

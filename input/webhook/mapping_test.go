@@ -21,7 +21,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/zoombeat/zoombeat/internal/contract"
-	_ "github.com/zoombeat/zoombeat/processors/zoom" // the mapping, registered as libbeat processor "zoom"
+	_ "github.com/zoombeat/zoombeat/processors/zoom" // registers the zoom processor that the test builds by name
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 

@@ -8,7 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/zoombeat/zoombeat/input/jsonutil"
@@ -69,4 +72,23 @@ func jsonKind(v any) string {
 func DeliveryID(body []byte) string {
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:16])
+}
+
+// NotificationEvent is the event that zoom_webhook and zoom_websocket publish
+// for a notification: body (raw decoded) under Field, its DeliveryID as
+// event.id and @metadata._id, the time it was received as @timestamp and
+// event.created, and raw as event.original when preserve is set. The
+// fields hold only values that libbeat's event normalization leaves as they
+// are (DecodeNotification's, strings, common.Time), so the inputs publish
+// without it.
+func NotificationEvent(raw []byte, body mapstr.M, received time.Time, preserve bool) beat.Event {
+	id := DeliveryID(raw)
+	fields := mapstr.M{
+		Field:   body,
+		"event": mapstr.M{"id": id, "created": common.Time(received.UTC())},
+	}
+	if preserve {
+		fields["event"].(mapstr.M)["original"] = string(raw)
+	}
+	return beat.Event{Timestamp: received, Meta: mapstr.M{"_id": id}, Fields: fields}
 }
