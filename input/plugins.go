@@ -15,6 +15,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/input/websocket"
 )
 
 // Plugins is the beater.PluginFactory of the custom Filebeat.
@@ -22,5 +23,6 @@ func Plugins(info beat.Info, log *logp.Logger, components statestore.States, pat
 	return append(inputs.Init(info, log, components, path),
 		webhook.Plugin(log),
 		reports.Plugin(log, components),
+		websocket.Plugin(log),
 	)
 }

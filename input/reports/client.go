@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
 	"golang.org/x/time/rate"
 
 	"github.com/elastic/elastic-agent-libs/logp"
@@ -123,26 +122,9 @@ func (c *apiClient) getPage(ctx context.Context, report string, from, to time.Ti
 	return p, nil
 }
 
-// newBackoff is the retry schedule: exponential from retry.wait_min, doubled
-// each time up to retry.wait_max, with ±50 % jitter so that many Filebeats
-// do not retry in step. The interval starts at twice wait_min, so that no wait
-// falls below wait_min, and stays under wait_max / 1.5, so that no wait
-// exceeds wait_max.
-func newBackoff(cfg config) *backoff.ExponentialBackOff {
-	b := &backoff.ExponentialBackOff{
-		InitialInterval:     2 * cfg.Retry.WaitMin,
-		RandomizationFactor: 0.5,
-		Multiplier:          2,
-		MaxInterval:         max(cfg.Retry.WaitMax*2/3, cfg.Retry.WaitMin),
-	}
-	b.Reset()
-	return b
-}
-
-// nextWait is b's next wait, within [wait_min, wait_max] even where
-// wait_max is less than three times wait_min.
-func (c *apiClient) nextWait(b *backoff.ExponentialBackOff) time.Duration {
-	return min(max(b.NextBackOff(), c.cfg.Retry.WaitMin), c.cfg.Retry.WaitMax)
+// newBackoff is the retry schedule, from retry.wait_min to retry.wait_max.
+func newBackoff(cfg config) *zoomoauth.Backoff {
+	return zoomoauth.NewBackoff(cfg.Retry.WaitMin, cfg.Retry.WaitMax)
 }
 
 // pace waits for the input's next request slot: Zoom's Reports API is a
@@ -187,7 +169,7 @@ func (c *apiClient) get(ctx context.Context, path string, q url.Values) ([]byte,
 			}
 			c.metrics.retries.Inc()
 			c.quiet.Warnf("retry:"+path, "GET %s failed (%v); retrying", path, cause)
-			return c.sleep(ctx, c.nextWait(failures))
+			return c.sleep(ctx, failures.Next())
 		}
 		switch {
 		case err != nil:

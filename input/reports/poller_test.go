@@ -497,12 +497,11 @@ func TestDailyQuotaEndsThePollUntilZoomAllows(t *testing.T) {
 
 func TestBackoffStaysWithinBounds(t *testing.T) {
 	cfg := defaultConfig()
-	c := &apiClient{cfg: cfg}
 	for range 200 {
 		b := newBackoff(cfg)
 		prev := time.Duration(0)
 		for i := range 12 {
-			d := c.nextWait(b)
+			d := b.Next()
 			require.GreaterOrEqual(t, d, cfg.Retry.WaitMin, "try %d", i)
 			require.LessOrEqual(t, d, cfg.Retry.WaitMax, "try %d", i)
 			prev = d

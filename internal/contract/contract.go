@@ -10,8 +10,9 @@ package contract
 
 // The inputs' types, as `type:` in filebeat.yml and in the component spec.
 const (
-	WebhookInput = "zoom_webhook"
-	ReportsInput = "zoom_reports"
+	WebhookInput   = "zoom_webhook"
+	ReportsInput   = "zoom_reports"
+	WebSocketInput = "zoom_websocket"
 )
 
 // Reports that zoom_reports can poll, by the name used in its `reports`

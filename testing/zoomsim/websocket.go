@@ -39,6 +39,7 @@ type subscription struct {
 	dropped   int
 	stalled   bool // heartbeats go unanswered
 	breakNext bool // the next message is cut midway and the connection broken
+	beats     []time.Time // when each heartbeat came
 }
 
 // WebSocket modules of Zoom's envelopes.
@@ -157,6 +158,30 @@ func (s *ReportServer) Connects(id string) int {
 	return s.subs[id].connects
 }
 
+// Heartbeats are the times the subscription's heartbeats came, on every
+// connection.
+func (s *ReportServer) Heartbeats(id string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.subs[id].beats...)
+}
+
+// Disconnect closes the subscription's open connection, with a close frame
+// (goingAway: 1001, as a server restart) or without one (the network).
+func (s *ReportServer) Disconnect(id string, goingAway bool) {
+	s.mu.Lock()
+	c := s.subs[id].current
+	s.mu.Unlock()
+	if c == nil {
+		return
+	}
+	if goingAway {
+		go func() { _ = c.Close(websocket.StatusGoingAway, "server restart") }()
+		return
+	}
+	_ = c.CloseNow()
+}
+
 func (s *ReportServer) Dropped(id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -242,6 +267,7 @@ func (s *ReportServer) websocket(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		stalled := sub.stalled
+		sub.beats = append(sub.beats, time.Now())
 		s.mu.Unlock()
 		if !stalled {
 			_ = writeEnvelope(c, envelope{Module: moduleHeartbeat, Success: new(true), Content: "live"})
