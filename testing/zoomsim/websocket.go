@@ -37,8 +37,8 @@ type subscription struct {
 	current   *websocket.Conn
 	connects  int
 	dropped   int
-	stalled   bool // heartbeats go unanswered
-	breakNext bool // the next message is cut midway and the connection broken
+	stalled   bool        // heartbeats go unanswered
+	breakNext bool        // the next message is cut midway and the connection broken
 	beats     []time.Time // when each heartbeat came
 }
 
