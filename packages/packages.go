@@ -47,6 +47,8 @@ var dataStreams = []struct {
 	{"operationlogs", "testing/reports/operationlogs/role-assign-admin.expected.json", false},
 	{"activities", "testing/reports/activities/sign-in-browser.expected.json", false},
 	{"meeting_activities", "testing/reports/meeting_activities/user-join.expected.json", false},
+	// The WebSocket subscription delivers the webhook's notifications.
+	{zoommodule.WebSocketFileset, "testing/webhook/meeting/meeting.participant_joined.expected.json", false},
 }
 
 // ecsFields are the ECS fields the zoom processor and the ingest pipeline
@@ -180,9 +182,10 @@ func sampleEvent(path, dataStream string) ([]byte, error) {
 		return nil, err
 	}
 	doc["data_stream"] = map[string]any{"type": "logs", "dataset": "zoom." + dataStream, "namespace": "default"}
-	doc["input"] = map[string]any{"type": map[string]string{"webhook": "zoom_webhook"}[dataStream]}
-	if dataStream != "webhook" {
-		doc["input"] = map[string]any{"type": "zoom_reports"}
+	for _, fs := range zoommodule.Filesets() {
+		if fs.Name == dataStream {
+			doc["input"] = map[string]any{"type": fs.Input}
+		}
 	}
 	doc["agent"] = map[string]any{"type": "filebeat", "version": "9.3.0", "name": "zoombeat-agent", "id": "8a4f3c2e-1b0d-4e5f-9a8b-7c6d5e4f3a2b", "ephemeral_id": "0f1e2d3c-4b5a-4968-8776-655443322110"}
 	out, err := json.MarshalIndent(doc, "", "    ")

@@ -19,6 +19,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/zoombeat/zoombeat/input/reports"
+	"github.com/zoombeat/zoombeat/input/websocket"
 	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/managed"
@@ -114,6 +115,8 @@ var everyVar = map[string]struct{ module, fleet any }{
 	"api_url": {"https://api.example.com/v2", nil}, "oauth_url": {"https://zoom.example.com/oauth/token", nil},
 	"proxy_url": {"http://proxy.example.com:3128", nil}, "timeout": {"20s", nil}, "requests_per_second": {5, nil},
 	"retry_max_attempts": {3, nil}, "retry_wait_min": {"2s", nil}, "retry_wait_max": {"30s", nil},
+	"subscription_id": {"sub-9", nil}, "grant_type": {"account_credentials", nil}, "heartbeat_interval": {"20s", nil},
+	"backoff_init": {"2s", nil}, "backoff_max": {"2m", nil}, "max_message_bytes": {"2MiB", nil},
 	"interval": {"10m", nil}, "initial_interval": {"30d", nil}, "late_window": {"2h", nil}, "page_size": {100, nil},
 	"tags": {[]any{"zoom", "forwarded"}, nil}, "preserve_original_event": {true, nil}, "redact_secrets": {false, nil},
 	"detections": {true, nil},
@@ -121,6 +124,12 @@ var everyVar = map[string]struct{ module, fleet any }{
 		`{"enabled": true, "key": "a-literal-test-key-123", "keep_domain": true}`},
 	"processors": {[]any{map[string]any{"add_fields": map[string]any{"target": "", "fields": map[string]any{"team": "secops"}}}},
 		"- add_fields:\n    target: ''\n    fields:\n      team: secops"},
+}
+
+// byInput are the values of the vars that two inputs name alike but take
+// differently: a WebSocket url is Zoom's endpoint, a webhook's a path.
+var byInput = map[string]map[string]struct{ module, fleet any }{
+	contract.WebSocketInput: {"url": {"wss://ws.example.com/ws?subscriptionId=sub-9", nil}},
 }
 
 // sslVar is the ssl var of a fileset, with no files to read.
@@ -146,6 +155,9 @@ func TestStreamTemplatesRenderAsTheFilesets(t *testing.T) {
 			fleetVars := map[string]any{}
 			for _, s := range fs.Settings {
 				v, ok := everyVar[s.Name]
+				if own, has := byInput[fs.Input][s.Name]; has {
+					v = own
+				}
 				if s.Name == "ssl" {
 					v.module, v.fleet = sslVar(fs)
 					ok = true
@@ -158,7 +170,7 @@ func TestStreamTemplatesRenderAsTheFilesets(t *testing.T) {
 				}
 			}
 			module := reference.RenderFileset(t, fs.Name, moduleVars)
-			check := map[string]func(*conf.C) error{contract.WebhookInput: webhook.CheckConfig, contract.ReportsInput: reports.CheckConfig}[fs.Input]
+			check := map[string]func(*conf.C) error{contract.WebhookInput: webhook.CheckConfig, contract.ReportsInput: reports.CheckConfig, contract.WebSocketInput: websocket.CheckConfig}[fs.Input]
 			require.NoError(t, check(module), "the fileset's rendering is a valid input")
 
 			rendered, err := RenderStream(root, fs.Name, fleetVars)

@@ -22,7 +22,7 @@ import (
 
 // InputTypes are the input types zoombeat runs for an Agent: the names its
 // component spec declares and its integration package's streams use.
-var InputTypes = []string{contract.WebhookInput, contract.ReportsInput}
+var InputTypes = []string{contract.WebhookInput, contract.ReportsInput, contract.WebSocketInput}
 
 // Register makes the Agent's input units become zoombeat's inputs. Call it
 // before the Beat starts (x-pack Filebeat does it in its root command's
@@ -73,6 +73,6 @@ func Transform(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*relo
 func refused(unit *proto.UnitExpectedConfig, typ string) ([]*reload.ConfigWithMeta, error) {
 	return management.CreateReloadConfigFromInputs([]map[string]any{{
 		"id":   unit.GetId(),
-		"type": fmt.Sprintf("%q, which zoombeat does not run: it runs %s", typ, strings.Join(InputTypes, " and ")),
+		"type": fmt.Sprintf("%q, which zoombeat does not run: it runs %s", typ, strings.Join(InputTypes, ", ")),
 	}})
 }

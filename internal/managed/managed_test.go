@@ -92,8 +92,8 @@ func TestTransformOneInputPerStream(t *testing.T) {
 	// registry knows, named with the reason, so that libbeat fails that unit
 	// alone; an error here would stop every unit.
 	for _, tc := range []struct{ unitType, streamType, want string }{
-		{"filestream", "", `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`},
-		{"zoom_reports", "filestream", `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`},
+		{"filestream", "", `"filestream", which zoombeat does not run: it runs zoom_webhook, zoom_reports, zoom_websocket`},
+		{"zoom_reports", "filestream", `"filestream", which zoombeat does not run: it runs zoom_webhook, zoom_reports, zoom_websocket`},
 	} {
 		unit.Type = tc.unitType
 		unit.Streams[1].Source = src(map[string]any{"type": cmp.Or(tc.streamType, tc.unitType)})

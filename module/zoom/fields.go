@@ -45,6 +45,7 @@ var filesetFields = []struct {
 	{"operationlogs", operationLogsFields},
 	{"activities", activitiesFields},
 	{"meeting_activities", meetingActivitiesFields},
+	{WebSocketFileset, webhookFields},
 }
 
 // zoomGroupIndent is the indentation of the entries of the `zoom` group in
@@ -59,6 +60,9 @@ func FieldsYAML() []byte {
 	b.Write(bytes.TrimRight(moduleFields, "\n"))
 	b.WriteByte('\n')
 	for _, fs := range filesetFields {
+		if SharesFields[fs.name] != "" {
+			continue // declared once, by the fileset it shares them with
+		}
 		fmt.Fprintf(&b, "%s# fileset %s\n", zoomGroupIndent, fs.name)
 		for _, line := range strings.Split(strings.TrimRight(string(fs.fields), "\n"), "\n") {
 			if line != "" {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/zoombeat/zoombeat/input/reports"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/input/websocket"
 	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/generated"
 	"github.com/zoombeat/zoombeat/module/zoom"
@@ -33,6 +34,7 @@ var filesets = map[string]func(*conf.C) error{
 	"operationlogs":      reports.CheckConfig,
 	"activities":         reports.CheckConfig,
 	"meeting_activities": reports.CheckConfig,
+	"websocket":          websocket.CheckConfig,
 }
 
 // renderInput renders the fileset's input template with vars and checks the
@@ -48,7 +50,7 @@ func renderInput(t *testing.T, fs string, vars map[string]any) (*conf.C, error) 
 // sets every var of every fileset, each at its manifest's default where it
 // has one, and those settings make a valid input.
 func TestReferenceConfigListsEveryVar(t *testing.T) {
-	for _, env := range []string{"ZOOM_SECRET_TOKEN", "ZOOM_CUSTOM_HEADER_VALUE", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"} {
+	for _, env := range []string{"ZOOM_SECRET_TOKEN", "ZOOM_CUSTOM_HEADER_VALUE", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBSOCKET_SUBSCRIPTION_ID"} {
 		t.Setenv(env, "reference-example-value")
 	}
 	b, err := os.ReadFile(filepath.Join("_meta", "config.reference.yml"))

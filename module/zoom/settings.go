@@ -89,8 +89,8 @@ type Fileset struct {
 	Settings       []Setting
 }
 
-// Filesets are the module's filesets: the webhook, and one per report of
-// the zoom_reports input.
+// Filesets are the module's filesets: the webhook, one per report of the
+// zoom_reports input, and the WebSocket subscription.
 func Filesets() []Fileset {
 	out := []Fileset{{
 		Name: "webhook", Title: "Zoom webhook events", Input: contract.WebhookInput, MapsItself: true, PreserveOption: true,
@@ -104,8 +104,21 @@ func Filesets() []Fileset {
 		})
 	}
 	out[0].Settings = append(out[0].Settings, common("webhook")...)
+	out = append(out, Fileset{
+		Name: WebSocketFileset, Title: "Zoom events over WebSocket", Input: contract.WebSocketInput, MapsItself: true, PreserveOption: true,
+		Description: "Zoom's event notifications through a WebSocket event subscription, with no inbound port; mapped onto ECS as the webhook's.",
+		Settings:    append(append([]Setting{}, websocketSettings...), common(WebSocketFileset)...),
+	})
 	return out
 }
+
+// WebSocketFileset is the fileset of zoom_websocket; its documents hold the
+// webhook's fields (SharesFields).
+const WebSocketFileset = "websocket"
+
+// SharesFields names the fileset whose fields another declares as its own:
+// the WebSocket subscription delivers the webhook's notifications.
+var SharesFields = map[string]string{WebSocketFileset: "webhook"}
 
 // reportTitles are each report's title and description in Fleet.
 var reportTitles = map[string][2]string{
@@ -154,6 +167,33 @@ var webhookSettings = []Setting{
 		Description: "CIDR prefixes the listener admits connections from (Zoom's published webhook ranges); empty: all."},
 	{Name: "include_headers", Key: "include_headers", Default: []any{}, Type: "text", Multi: true, Title: "Headers to keep",
 		Description: "Request headers kept under http.request.headers."},
+	{Name: "keep_null", Key: "keep_null", Default: false, Type: "bool", Title: "Keep null values",
+		Description: "Keep the notification's null members."},
+}
+
+var websocketSettings = []Setting{
+	{Name: "url", Key: "url", Default: "wss://ws.zoom.us/ws", Type: "text", Show: true, Shared: true, Title: "Endpoint URL",
+		Description: "The event subscription's endpoint URL as the Zoom app shows it (wss://ws.zoom.us/ws?subscriptionId=...)."},
+	{Name: "subscription_id", Key: "subscription_id", Default: "", Type: "text", Show: true, Shared: true, Title: "Subscription ID",
+		Description: "The subscription's id, if the endpoint URL does not carry it."},
+	{Name: "client_id", Key: "client_id", Default: "", Required: true, Type: "text", Show: true, Shared: true, Title: "Client ID"},
+	{Name: "client_secret", Key: "client_secret", Default: "", Required: true, Type: "password", Show: true, Shared: true, Title: "Client Secret"},
+	{Name: "grant_type", Key: "grant_type", Default: "client_credentials", Type: "text", Shared: true, Title: "OAuth grant",
+		Description: "client_credentials, as Zoom's WebSocket docs say, or account_credentials (with the account ID) for a Server-to-Server OAuth app."},
+	{Name: "account_id", Key: "account_id", Default: "", Type: "text", Shared: true, Title: "Account ID",
+		Description: "Only with grant account_credentials."},
+	{Name: "oauth_url", Key: "oauth_url", Default: "https://zoom.us/oauth/token", Type: "url", Shared: true, Title: "OAuth token URL"},
+	{Name: "ssl", Key: "ssl", Type: "yaml", Shared: true, Title: "TLS",
+		Description: "libbeat TLS client settings towards Zoom (certificate_authorities, verification_mode...)."},
+	{Name: "proxy_url", Key: "proxy_url", Default: "", Type: "url", Shared: true, Title: "Proxy URL"},
+	{Name: "timeout", Key: "timeout", Default: "30s", Type: "text", Shared: true, Title: "Timeout",
+		Description: "Bounds a token request and a connection's opening."},
+	{Name: "heartbeat_interval", Key: "heartbeat_interval", Default: "30s", Type: "text", Shared: true, Title: "Heartbeat interval",
+		Description: "How often a heartbeat is sent (Zoom asks for 30s); a connection silent for two intervals is reopened."},
+	{Name: "backoff_init", Key: "backoff.init", Default: "1s", Type: "text", Shared: true, Title: "Reconnect backoff, first wait"},
+	{Name: "backoff_max", Key: "backoff.max", Default: "1m", Type: "text", Shared: true, Title: "Reconnect backoff, cap",
+		Description: "Longest wait between reconnects, and the wait after a refusal."},
+	{Name: "max_message_bytes", Key: "max_message_bytes", Default: "1MiB", Type: "text", Shared: true, Title: "Maximum message size"},
 	{Name: "keep_null", Key: "keep_null", Default: false, Type: "bool", Title: "Keep null values",
 		Description: "Keep the notification's null members."},
 }

@@ -13,7 +13,7 @@ import (
 // inputsByService names what feeds a rule's logsource service: the input and,
 // for the reports, the report.
 var inputsByService = map[string]string{
-	"webhook":       "`zoom_webhook`",
+	"webhook":       "`zoom_webhook` or `zoom_websocket`",
 	"operationlogs": "`zoom_reports` (operation logs)",
 	"activities":    "`zoom_reports` (sign-in/sign-out activities)",
 }
