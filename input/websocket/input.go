@@ -301,6 +301,9 @@ func (r *runner) connect(ctx context.Context) (*session, error) {
 	if errors.As(err, &ref) && s != nil {
 		r.tokens.Invalidate(s.token)
 		s, err = r.open(ctx)
+		if errors.As(err, &ref) && s != nil {
+			r.tokens.Invalidate(s.token) // the next attempt asks for another
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -128,16 +128,20 @@ func webhookStream(t *testing.T, port int, vars ...map[string]any) map[string]an
 }
 
 func webhookUnit(t *testing.T, port int, vars ...map[string]any) *proto.UnitExpected {
-	stream := webhookStream(t, port, vars...)
+	return policyUnit(t, contract.WebhookInput, "webhook", webhookStream(t, port, vars...))
+}
+
+// policyUnit is the input unit Fleet sends for one stream of a policy.
+func policyUnit(t *testing.T, input, dataStream string, stream map[string]any) *proto.UnitExpected {
 	return &proto.UnitExpected{
-		Id: "zoom_webhook-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
+		Id: input + "-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
 		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
 		Config: &proto.UnitExpectedConfig{
-			Id: "zoom_webhook-zoombeat-policy1", Type: contract.WebhookInput, Name: "zoombeat-1",
+			Id: input + "-zoombeat-policy1", Type: input, Name: "zoombeat-1",
 			DataStream: &proto.DataStream{Namespace: "default"},
 			Streams: []*proto.Stream{{
-				Id:         "zoom_webhook-zoombeat.webhook-policy1",
-				DataStream: &proto.DataStream{Dataset: "zoombeat.webhook", Type: "logs"},
+				Id:         input + "-zoombeat." + dataStream + "-policy1",
+				DataStream: &proto.DataStream{Dataset: "zoombeat." + dataStream, Type: "logs"},
 				Source:     mustStruct(t, stream),
 			}},
 		},
@@ -271,7 +275,7 @@ func TestManagedPolicyChanges(t *testing.T) {
 	_, msg := agent.state(bad.Id)
 	assert.Contains(t, msg, "secret_token is required")
 	_, msg = agent.state(foreign.Id)
-	assert.Contains(t, msg, `"filestream", which zoombeat does not run: it runs zoom_webhook and zoom_reports`)
+	assert.Contains(t, msg, `"filestream", which zoombeat does not run: it runs zoom_webhook, zoom_reports, zoom_websocket`)
 	s, m := agent.state(moved.Id)
 	assert.Equal(t, proto.State_HEALTHY, s, m)
 	assert.True(t, listeningOn(port2))
@@ -296,24 +300,11 @@ func TestManagedPolicyChanges(t *testing.T) {
 // rendered with the policy's vars.
 func reportsUnit(t *testing.T, server *zoomsim.ReportServer, secret string) *proto.UnitExpected {
 	t.Helper()
-	stream := policyStream(t, "activities", map[string]any{
+	return policyUnit(t, contract.ReportsInput, "activities", policyStream(t, "activities", map[string]any{
 		"account_id": "acct-e2e", "client_id": "client-e2e", "client_secret": secret,
 		"api_url": server.URL() + "/v2", "oauth_url": server.URL() + "/oauth/token",
 		"interval": "1s", "page_size": 4, "tags": []any{"zoom-reports"},
-	})
-	return &proto.UnitExpected{
-		Id: "zoom_reports-zoombeat-policy1", Type: proto.UnitType_INPUT, ConfigStateIdx: 1,
-		State: proto.State_HEALTHY, LogLevel: proto.UnitLogLevel_INFO,
-		Config: &proto.UnitExpectedConfig{
-			Id: "zoom_reports-zoombeat-policy1", Type: "zoom_reports", Name: "zoombeat-1",
-			DataStream: &proto.DataStream{Namespace: "default"},
-			Streams: []*proto.Stream{{
-				Id:         "zoom_reports-zoombeat.activities-policy1",
-				DataStream: &proto.DataStream{Dataset: "zoombeat.activities", Type: "logs"},
-				Source:     mustStruct(t, stream),
-			}},
-		},
-	}
+	}))
 }
 
 // TestManagedReports: a zoom_reports unit polls the Zoom stand-in and its

@@ -167,17 +167,26 @@ func post(url string, body []byte, hdr http.Header) (*zoomsim.Response, error) {
 
 func inputMetrics(t *testing.T, port int, id string) map[string]any {
 	t.Helper()
-	return findInput(t, port, func(got string) bool { return got == id })
+	return findInput(t, port, func(m map[string]any) bool { return m["id"] == id })
 }
 
 // inputMetricsBySuffix finds an input whose id ends with suffix (Filebeat
 // names a module's inputs, and input-cursor appends the source).
 func inputMetricsBySuffix(t *testing.T, port int, suffix string) map[string]any {
 	t.Helper()
-	return findInput(t, port, func(got string) bool { return strings.HasSuffix(got, suffix) })
+	return findInput(t, port, func(m map[string]any) bool {
+		id, _ := m["id"].(string)
+		return strings.HasSuffix(id, suffix)
+	})
 }
 
-func findInput(t *testing.T, port int, match func(id string) bool) map[string]any {
+// inputMetricsOfType finds the (one) input of a type.
+func inputMetricsOfType(t *testing.T, port int, typ string) map[string]any {
+	t.Helper()
+	return findInput(t, port, func(m map[string]any) bool { return m["input"] == typ })
+}
+
+func findInput(t *testing.T, port int, match func(metrics map[string]any) bool) map[string]any {
 	t.Helper()
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/inputs/", port))
 	require.NoError(t, err)
@@ -186,7 +195,7 @@ func findInput(t *testing.T, port int, match func(id string) bool) map[string]an
 	var all []map[string]any
 	require.NoError(t, json.Unmarshal(b, &all), "%s", b)
 	for _, m := range all {
-		if id, _ := m["id"].(string); match(id) {
+		if match(m) {
 			return m
 		}
 	}

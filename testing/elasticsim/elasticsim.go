@@ -40,6 +40,15 @@ type Server struct {
 	bulks   []Bulk
 	paths   map[string]int // other requests by "METHOD path"
 	version string
+	delay   time.Duration // how long each _bulk takes to answer
+}
+
+// SetBulkDelay makes every _bulk answer after d, as a loaded cluster does:
+// an output that slow holds the queue full.
+func (s *Server) SetBulkDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
 }
 
 // Bulk is one _bulk request as it arrived.
@@ -120,6 +129,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // bulk answers a _bulk request: each action line (create, index) is followed
 // by its document; each gets an item result of the same action.
 func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	time.Sleep(delay)
 	var body io.Reader = r.Body
 	compressed := r.Header.Get("Content-Encoding") == "gzip"
 	if compressed {

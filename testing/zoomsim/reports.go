@@ -177,6 +177,13 @@ func (s *ReportServer) Fail(path string, status, n int, retryAfter string) {
 	s.faults = append(s.faults, fault{path: path, status: status, retryAfter: retryAfter, left: n})
 }
 
+// ClearFaults drops the faults that Fail and FailDaily set and not yet used.
+func (s *ReportServer) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // FailDaily makes the next n requests to path answer 429 as Zoom does once
 // the account's daily quota is spent: X-RateLimit-Type Daily-limit, with
 // Retry-After (an HTTP date or seconds) saying when requests are allowed again.
@@ -238,6 +245,9 @@ func (s *ReportServer) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/oauth/token":
 		s.token(rec, r)
 	case r.URL.Path == "/ws":
+		if s.injectFault(rec, r.URL.Path) { // Fail("/ws", ...): the handshake answered as by an outage
+			break
+		}
 		s.websocket(w, r) // hijacked: the recorder cannot follow it
 	case reportPaths[r.URL.Path] != "":
 		s.report(rec, r, reportPaths[r.URL.Path])
