@@ -50,6 +50,8 @@ var (
 	binarySize  int64
 	skipPresets bool // -no-presets
 	fitVariants bool // -fit-variants
+	// websocketEvents is -websocket-events: the WebSocket path's run.
+	websocketEvents int
 )
 
 func main() {
@@ -64,6 +66,7 @@ func main() {
 	flag.StringVar(&memProfile, "memprofile", "", "write Filebeat's allocation profile after the load to this file (go tool pprof -sample_index=alloc_space); with -backfill, its heap profile at the end")
 	flag.BoolVar(&skipPresets, "no-presets", false, "skip the Elasticsearch output runs (balanced preset as zoombeat fits it, against preset: custom with flush.timeout 0s)")
 	flag.BoolVar(&fitVariants, "fit-variants", false, "also run the balanced preset's settings with flush timeouts of 5ms, 50ms and 200ms, which chose the fitted 0s")
+	flag.IntVar(&websocketEvents, "websocket-events", 50000, "events sent through the zoom module's websocket fileset, to compare with the webhook path (0: skip)")
 	backfill := flag.Int("backfill", 0, "instead of the webhook load, measure a zoom_reports backfill of this many operation-log entries (e.g. 1000000)")
 	backfillDays := flag.Int("backfill-days", 180, "the days the backfill's entries span")
 	backfillRate := flag.Float64("backfill-rps", 10, "the backfill's requests_per_second")
@@ -154,6 +157,13 @@ func run(duration, warmup time.Duration, concurrency int, keep bool) error {
 	report(ours, floor, duration, concurrency)
 	if ours.fails > 0 {
 		return fmt.Errorf("%d requests to zoombeat failed", ours.fails)
+	}
+	if websocketEvents > 0 {
+		ws, err := benchWebSocket(root, work, bodies, websocketEvents)
+		if err != nil {
+			return err
+		}
+		reportWebSocket(ws, ours, concurrency)
 	}
 	if skipPresets {
 		return nil
