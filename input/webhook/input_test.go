@@ -20,39 +20,17 @@ import (
 	"go.uber.org/goleak"
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
-	"github.com/elastic/beats/v7/libbeat/management/status"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/monitoring"
 
 	"github.com/zoombeat/zoombeat/testing/certs"
+	"github.com/zoombeat/zoombeat/testing/statuslog"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
-// statusLog records the statuses an input reports, as Elastic Agent's unit
-// would receive them.
-type statusLog struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (l *statusLog) UpdateStatus(s status.Status, msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.seen = append(l.seen, s.String()+": "+msg)
-}
-
-func (l *statusLog) last() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.seen) == 0 {
-		return ""
-	}
-	return l.seen[len(l.seen)-1]
-}
-
 type running struct {
-	status *statusLog
+	status *statuslog.Log
 	addr   string
 	pipe   *fakePipeline
 	reg    *monitoring.Registry
@@ -75,7 +53,7 @@ func runInput(t *testing.T, settings map[string]any) *running {
 	inp.(*input).listening = func(a net.Addr) { addrCh <- a }
 
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{pipe: &fakePipeline{}, reg: monitoring.NewRegistry(), cancel: cancel, done: make(chan error, 1), status: &statusLog{}}
+	r := &running{pipe: &fakePipeline{}, reg: monitoring.NewRegistry(), cancel: cancel, done: make(chan error, 1), status: &statuslog.Log{}}
 	go func() {
 		r.done <- inp.Run(v2.Context{Logger: log, ID: "test", Name: Name, Cancelation: ctx, MetricsRegistry: r.reg, StatusReporter: r.status}, r.pipe)
 	}()
@@ -238,20 +216,20 @@ func TestACKTimeoutsDegradeTheInput(t *testing.T) {
 	defer r.stop(t)
 	sender := &zoomsim.Sender{URL: "http://" + r.addr + "/zoom", Secret: testSecret}
 	// Running is reported right after the listener is bound.
-	require.Eventually(t, func() bool { return strings.HasPrefix(r.status.last(), "Running: listening on ") }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.HasPrefix(r.status.Last(), "Running: listening on ") }, 5*time.Second, 10*time.Millisecond)
 
 	r.pipe.noACK.Store(true)
 	resp, err := sender.Send(context.Background(), sampleBody)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, resp.Status)
-	assert.Contains(t, r.status.last(), "Degraded: listening on ")
-	assert.Contains(t, r.status.last(), "not acknowledged within ack_timeout 200ms")
+	assert.Contains(t, r.status.Last(), "Degraded: listening on ")
+	assert.Contains(t, r.status.Last(), "not acknowledged within ack_timeout 200ms")
 
 	r.pipe.noACK.Store(false)
 	resp, err = sender.Send(context.Background(), []byte(`{"event":"meeting.ended","event_ts":1,"payload":{}}`))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.Status)
-	assert.True(t, strings.HasPrefix(r.status.last(), "Running: listening on "), r.status.last())
+	assert.True(t, strings.HasPrefix(r.status.Last(), "Running: listening on "), r.status.Last())
 }
 
 // ACKs that come after ack_timeout (a queue that waits for a batch, as the
@@ -265,9 +243,9 @@ func TestLateACKsSayWhy(t *testing.T) {
 	resp, err := sender.Send(context.Background(), sampleBody)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusServiceUnavailable, resp.Status)
-	require.Eventually(t, func() bool { return strings.Contains(r.status.last(), "acknowledged 5") }, 5*time.Second, 10*time.Millisecond, r.status.last())
-	assert.Contains(t, r.status.last(), "Degraded: listening on ")
-	assert.Contains(t, r.status.last(), "beyond ack_timeout 200ms")
-	assert.Contains(t, r.status.last(), "queue.mem.flush.timeout: 0s")
+	require.Eventually(t, func() bool { return strings.Contains(r.status.Last(), "acknowledged 5") }, 5*time.Second, 10*time.Millisecond, r.status.Last())
+	assert.Contains(t, r.status.Last(), "Degraded: listening on ")
+	assert.Contains(t, r.status.Last(), "beyond ack_timeout 200ms")
+	assert.Contains(t, r.status.Last(), "queue.mem.flush.timeout: 0s")
 	assert.EqualValues(t, 1, r.reg.Get("late_acks_total").(interface{ Get() uint64 }).Get())
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,49 +15,23 @@ import (
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	"github.com/elastic/beats/v7/libbeat/beat"
-	"github.com/elastic/beats/v7/libbeat/management/status"
 	pubtest "github.com/elastic/beats/v7/libbeat/publisher/testing"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp/logptest"
 	"github.com/elastic/elastic-agent-libs/monitoring"
 
 	"github.com/zoombeat/zoombeat/internal/contract"
+	"github.com/zoombeat/zoombeat/testing/statuslog"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
 const sub = "sub-1"
 
-// states records the input's unit states.
-type states struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (s *states) UpdateStatus(st status.Status, msg string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seen = append(s.seen, st.String()+": "+msg)
-}
-
-func (s *states) all() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.seen...)
-}
-
-func (s *states) last() string {
-	all := s.all()
-	if len(all) == 0 {
-		return ""
-	}
-	return all[len(all)-1]
-}
-
 type run struct {
 	zoom   *zoomsim.ReportServer
 	events chan beat.Event // what the input published; unread, Publish blocks
 	reg    *monitoring.Registry
-	states *states
+	states *statuslog.Log
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -84,7 +57,7 @@ func start(t *testing.T, zoom *zoomsim.ReportServer, buffer int, settings map[st
 		tweak(inp.(*input))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &run{zoom: zoom, events: make(chan beat.Event, buffer), reg: monitoring.NewRegistry(), states: &states{}, cancel: cancel, done: make(chan error, 1)}
+	r := &run{zoom: zoom, events: make(chan beat.Event, buffer), reg: monitoring.NewRegistry(), states: &statuslog.Log{}, cancel: cancel, done: make(chan error, 1)}
 	client := pubtest.NewChanClientWith(r.events)
 	go func() {
 		r.done <- inp.Run(v2.Context{Logger: log, ID: "test", Name: Name, Cancelation: ctx, MetricsRegistry: r.reg, StatusReporter: r.states}, pubtest.PublisherWithClient(client))
@@ -132,9 +105,9 @@ func (r *run) count(name string) int64 {
 func (r *run) connected(t *testing.T, n int) {
 	t.Helper()
 	if !assert.Eventually(t, func() bool {
-		return r.zoom.Connects(sub) >= n && r.count("connects_total") >= int64(n) && strings.HasPrefix(r.states.last(), "Running")
+		return r.zoom.Connects(sub) >= n && r.count("connects_total") >= int64(n) && strings.HasPrefix(r.states.Last(), "Running")
 	}, 10*time.Second, 10*time.Millisecond) {
-		t.Fatalf("%d connections wanted; the stand-in accepted %d, states %v", n, r.zoom.Connects(sub), r.states.all())
+		t.Fatalf("%d connections wanted; the stand-in accepted %d, states %v", n, r.zoom.Connects(sub), r.states.All())
 	}
 }
 
@@ -227,7 +200,7 @@ func TestServerCloseReconnectsAndCountsTheGap(t *testing.T) {
 			assert.Equal(t, int64(1), r.count("disconnects_total.closed_by_zoom"))
 			assert.Greater(t, r.metric("gap_seconds_total"), 0.0)
 			assert.Equal(t, false, r.metric("disconnected"))
-			assert.Contains(t, strings.Join(r.states.all(), "\n"), "Degraded: reconnecting to Zoom")
+			assert.Contains(t, strings.Join(r.states.All(), "\n"), "Degraded: reconnecting to Zoom")
 			r.publish(t, notification(2))
 			assert.Equal(t, contract.DeliveryID([]byte(notification(2))), r.next(t).Meta["_id"])
 		})
@@ -281,7 +254,7 @@ func TestRefusedCredentialsFailAndRetryAtTheCap(t *testing.T) {
 		zoom.RefuseTokens(true)
 		r := start(t, zoom, 1000, map[string]any{"backoff.max": "1s"}, nil)
 		time.Sleep(3 * time.Second)
-		assert.Contains(t, r.states.last(), "Failed: Zoom refused the connection: build_connection failed: Invalid Token")
+		assert.Contains(t, r.states.Last(), "Failed: Zoom refused the connection: build_connection failed: Invalid Token")
 		// Each attempt tries its token and one fresh one; waits at the cap
 		// are between 0.5 and 1 s.
 		attempts := r.count("disconnects_total.refused") / 2
@@ -294,9 +267,9 @@ func TestRefusedCredentialsFailAndRetryAtTheCap(t *testing.T) {
 		zoom := zoomsim.NewReportServer("acct", "cid", "secret")
 		defer zoom.Close()
 		r := start(t, zoom, 1000, map[string]any{"client_secret": "wrong"}, nil)
-		require.Eventually(t, func() bool { return strings.HasPrefix(r.states.last(), "Failed") }, 5*time.Second, 10*time.Millisecond)
-		assert.Contains(t, r.states.last(), "Invalid client_id or client_secret")
-		assert.NotContains(t, r.states.last(), "wrong")
+		require.Eventually(t, func() bool { return strings.HasPrefix(r.states.Last(), "Failed") }, 5*time.Second, 10*time.Millisecond)
+		assert.Contains(t, r.states.Last(), "Invalid client_id or client_secret")
+		assert.NotContains(t, r.states.Last(), "wrong")
 	})
 }
 
