@@ -35,8 +35,8 @@ const eventURLValidation = "endpoint.url_validation"
 // whatever Filebeat does not hold yet.
 type handler struct {
 	cfg       config
-	key       *Key     // nil with allow_unsigned and no secret_token
-	headers   []string // include_headers, canonicalized
+	verifier  *Verifier // nil with allow_unsigned and no secret_token
+	headers   []string  // include_headers, canonicalized
 	publisher *publisher
 	budget    *bodyBudget
 	metrics   *inputMetrics
@@ -58,7 +58,7 @@ func newHandler(cfg config, p *publisher, m *inputMetrics, log *logp.Logger, sto
 		now:       time.Now,
 	}
 	if cfg.SecretToken != "" {
-		h.key = NewKey([]byte(cfg.SecretToken))
+		h.verifier = NewVerifier([]byte(cfg.SecretToken), cfg.Signature.MaxAge)
 	}
 	for _, name := range cfg.IncludeHeaders {
 		h.headers = append(h.headers, http.CanonicalHeaderKey(name))
@@ -501,10 +501,10 @@ func (h *handler) authenticate(c credentials, raw []byte) error {
 			return fmt.Errorf("%s header does not match secret.value", strings.ToLower(h.cfg.Secret.Header))
 		}
 	}
-	if h.key == nil { // allow_unsigned: true, warned about at start
+	if h.verifier == nil { // allow_unsigned: true, warned about at start
 		return nil
 	}
-	return VerifySignature(h.key, raw, c.timestamp, c.signature, h.cfg.Signature.MaxAge, h.now())
+	return h.verifier.verifyAt(raw, c.timestamp, c.signature, h.now())
 }
 
 // decodeNotification is contract.DecodeNotification, its errors answered 400.
@@ -533,11 +533,11 @@ func (h *handler) answerChallenge(body mapstr.M, raw []byte) (int, answer) {
 	if token == "" {
 		return http.StatusBadRequest, message(`endpoint.url_validation without a "payload.plainToken" string`)
 	}
-	if h.key == nil {
+	if h.verifier == nil {
 		return http.StatusInternalServerError, message("cannot answer endpoint.url_validation: secret_token is not configured")
 	}
 	h.metrics.crcAnswered.Inc()
-	return http.StatusOK, answer{PlainToken: token, EncryptedToken: EncryptedToken(h.key, token)}
+	return http.StatusOK, answer{PlainToken: token, EncryptedToken: h.verifier.EncryptedToken(token)}
 }
 
 // makeEvent is the notification's event (contract.NotificationEvent) with
