@@ -39,39 +39,47 @@ type App struct {
 
 // TokenSource gets tokens through x/oauth2's client credentials flow, with
 // Zoom's grant (for account_credentials the account id goes in the form
-// body, so that no URL, and so no url.Error in a log, carries it), and adds
-// what Zoom's API calls for: one token reused until shortly before it
-// expires, dropped when Zoom rejects it, and Zoom's `reason` in errors.
+// body, so that no URL, and so no url.Error in a log, carries it), reused
+// until Margin before they expire by oauth2.ReuseTokenSourceWithExpiry. It
+// adds what Zoom calls for: a token Zoom rejected is dropped (Invalidate),
+// and errors carry Zoom's `reason`.
 type TokenSource struct {
-	client    *http.Client
-	conf      clientcredentials.Config
-	now       func() time.Time
+	base      oauth2.TokenSource
 	onRefresh func() // metrics
 
 	mu    sync.Mutex
-	token *oauth2.Token
+	reuse oauth2.TokenSource
+	last  string // the access token reuse handed out last
 }
 
 // NewTokenSource gets app's tokens from tokenURL through client; onRefresh
-// (metrics), if not nil, learns of each new token.
+// (metrics), if not nil, learns of each new token. client's Timeout bounds
+// each token request.
 func NewTokenSource(client *http.Client, tokenURL string, app App, onRefresh func()) *TokenSource {
 	params := map[string][]string{"grant_type": {app.Grant}}
 	if app.Grant == GrantAccountCredentials {
 		params["account_id"] = []string{app.AccountID}
 	}
-	return &TokenSource{
-		client: client,
-		conf: clientcredentials.Config{
-			ClientID:       app.ClientID,
-			ClientSecret:   app.ClientSecret,
-			TokenURL:       tokenURL,
-			AuthStyle:      oauth2.AuthStyleInHeader,
-			EndpointParams: params,
-		},
-		now:       time.Now,
-		onRefresh: onRefresh,
+	conf := clientcredentials.Config{
+		ClientID:       app.ClientID,
+		ClientSecret:   app.ClientSecret,
+		TokenURL:       tokenURL,
+		AuthStyle:      oauth2.AuthStyleInHeader,
+		EndpointParams: params,
 	}
+	base := fetcher{conf: conf, ctx: context.WithValue(context.Background(), oauth2.HTTPClient, client)}
+	return &TokenSource{base: base, onRefresh: onRefresh, reuse: oauth2.ReuseTokenSourceWithExpiry(nil, base, Margin)}
 }
+
+// fetcher asks for a new token on every call. clientcredentials' own
+// TokenSource already reuses its token, which a token Zoom rejected must not
+// be: the reuse (and its dropping) is ReuseTokenSourceWithExpiry's, above it.
+type fetcher struct {
+	conf clientcredentials.Config
+	ctx  context.Context
+}
+
+func (f fetcher) Token() (*oauth2.Token, error) { return f.conf.Token(f.ctx) }
 
 // Margin is how long before expiry a token is replaced, so that a request
 // never leaves with a token that dies on the way.
@@ -95,30 +103,48 @@ func (ts *TokenSource) Token(ctx context.Context) (string, error) {
 }
 
 // TokenExpiry is Token with the token's expiry (zero when Zoom gave none).
+// ctx ends the wait for a token request; the request itself is bounded by
+// the client's Timeout.
 func (ts *TokenSource) TokenExpiry(ctx context.Context) (string, time.Time, error) {
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.token != nil && (ts.token.Expiry.IsZero() || ts.now().Before(ts.token.Expiry.Add(-Margin))) {
-		return ts.token.AccessToken, ts.token.Expiry, nil
+	reuse := ts.reuse
+	ts.mu.Unlock()
+	type result struct {
+		tok *oauth2.Token
+		err error
 	}
-	tok, err := ts.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, ts.client))
-	if err != nil {
-		return "", time.Time{}, zoomOAuthError(err)
+	got := make(chan result, 1)
+	go func() {
+		tok, err := reuse.Token()
+		got <- result{tok, err}
+	}()
+	var r result
+	select {
+	case r = <-got:
+	case <-ctx.Done():
+		return "", time.Time{}, fmt.Errorf("requesting an OAuth token: %w", ctx.Err())
 	}
-	ts.token = tok
-	if ts.onRefresh != nil {
+	if r.err != nil {
+		return "", time.Time{}, zoomOAuthError(r.err)
+	}
+	ts.mu.Lock()
+	fresh := r.tok.AccessToken != ts.last
+	ts.last = r.tok.AccessToken
+	ts.mu.Unlock()
+	if fresh && ts.onRefresh != nil {
 		ts.onRefresh()
 	}
-	return tok.AccessToken, tok.Expiry, nil
+	return r.tok.AccessToken, r.tok.Expiry, nil
 }
 
-// Invalidate drops token after the API rejected it, unless it was already
-// replaced.
+// Invalidate drops token after Zoom rejected it, unless it was already
+// replaced: the next Token asks for a new one.
 func (ts *TokenSource) Invalidate(token string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if ts.token != nil && ts.token.AccessToken == token {
-		ts.token = nil
+	if ts.last == token {
+		ts.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, ts.base, Margin)
+		ts.last = ""
 	}
 }
 

@@ -64,3 +64,20 @@ func TestMaskUserinfo(t *testing.T) {
 	assert.NotContains(t, CheckProxyURL("http://u:secretpw@").Error(), "secretpw")
 	assert.NoError(t, CheckProxyURL(""))
 }
+
+// A token within Margin of its expiry is not handed out: a new one is asked
+// for (oauth2.ReuseTokenSourceWithExpiry's early expiry).
+func TestTokenNearExpiryIsReplaced(t *testing.T) {
+	srv := zoomsim.NewReportServer("acct", "cid", "secret")
+	defer srv.Close()
+	srv.TokenTTL = Margin - time.Second
+	refreshes := 0
+	ts := NewTokenSource(http.DefaultClient, srv.URL()+"/oauth/token", App{Grant: GrantClientCredentials, ClientID: "cid", ClientSecret: "secret"}, func() { refreshes++ })
+	first, err := ts.Token(context.Background())
+	require.NoError(t, err)
+	second, err := ts.Token(context.Background())
+	require.NoError(t, err)
+	assert.NotEqual(t, first, second)
+	assert.Equal(t, 2, srv.TokenRequests())
+	assert.Equal(t, 2, refreshes, "onRefresh learns of each new token")
+}
