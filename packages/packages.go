@@ -29,6 +29,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/zoombeat/zoombeat/include"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/release"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
@@ -140,8 +141,8 @@ func Files(root string) (map[string][]byte, error) {
 - name: event.dataset
   type: constant_keyword
   description: Event dataset.
-  value: zoom.%s
-`, ds.name))
+  value: %s
+`, contract.Dataset(ds.name)))
 		sample, err := sampleEvent(filepath.Join(root, ds.sample), ds.name)
 		if err != nil {
 			return nil, err
@@ -181,7 +182,7 @@ func sampleEvent(path, dataStream string) ([]byte, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, err
 	}
-	doc["data_stream"] = map[string]any{"type": "logs", "dataset": "zoom." + dataStream, "namespace": "default"}
+	doc["data_stream"] = map[string]any{"type": "logs", "dataset": contract.Dataset(dataStream), "namespace": "default"}
 	for _, fs := range zoommodule.Filesets() {
 		if fs.Name == dataStream {
 			doc["input"] = map[string]any{"type": fs.Input}

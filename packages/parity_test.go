@@ -19,8 +19,8 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/zoombeat/zoombeat/input/reports"
-	"github.com/zoombeat/zoombeat/input/websocket"
 	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/input/websocket"
 	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/managed"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"

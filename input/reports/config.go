@@ -19,18 +19,19 @@ import (
 )
 
 // reportSpec says where a report lives in Zoom's Reports API, which key of
-// the answer holds its entries, which key of an entry holds its time, and
-// the query parameters it requires besides the window and paging.
+// the answer holds its entries, and the query parameters it requires besides
+// the window and paging. The key of an entry that holds its time is
+// contract.ReportTimeKeys'.
 type reportSpec struct {
-	path, listKey, timeKey string
-	query                  url.Values
+	path, listKey string
+	query         url.Values
 }
 
 var reportSpecs = map[string]reportSpec{
-	contract.ReportOperationLogs: {path: "/report/operationlogs", listKey: "operation_logs", timeKey: "time"},
-	contract.ReportActivities:    {path: "/report/activities", listKey: "activity_logs", timeKey: "time"},
+	contract.ReportOperationLogs: {path: "/report/operationlogs", listKey: "operation_logs"},
+	contract.ReportActivities:    {path: "/report/activities", listKey: "activity_logs"},
 	// Zoom requires activity_type; "All Activities" lists every category.
-	contract.ReportMeetingActivities: {path: "/report/meeting_activities", listKey: "meeting_activity_logs", timeKey: "activity_time",
+	contract.ReportMeetingActivities: {path: "/report/meeting_activities", listKey: "meeting_activity_logs",
 		query: url.Values{"activity_type": {"All Activities"}}},
 }
 

@@ -295,10 +295,10 @@ func pagingError(w [2]time.Time, token string, seen map[string]bool, pages int) 
 func (p *poller) event(entry map[string]any) (ev beat.Event, id string, t time.Time, timed bool) {
 	id = entryID(p.src.account, p.src.report, entry)
 	fields := mapstr.M{
-		"zoom":  mapstr.M{"report": p.src.report, "account_id": p.src.account, "entry": mapstr.M(entry)},
-		"event": mapstr.M{"id": id, "created": p.now()},
+		contract.Field: mapstr.M(contract.ReportEnvelope(p.src.report, p.src.account, mapstr.M(entry))),
+		"event":        mapstr.M{"id": id, "created": p.now()},
 	}
-	ts, _ := entry[reportSpecs[p.src.report].timeKey].(string)
+	ts, _ := entry[contract.ReportTimeKeys[p.src.report]].(string)
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err == nil {
 		timed = true

@@ -14,6 +14,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // config holds the zoom_webhook input settings. The key names are the ones
@@ -96,11 +98,9 @@ type config struct {
 	Mapping *conf.C `config:"mapping"`
 }
 
-// DevelopmentSecret is the Secret Token that the shipped filebeat.yml falls
-// back to while ZOOM_SECRET_TOKEN is unset, so that the README's first
-// command runs as it is. It is published, so anyone could sign with it: the
-// input refuses it unless it listens on a loopback address only.
-const DevelopmentSecret = "zoombeat-development-secret"
+// DevelopmentSecret is contract.DevelopmentSecret, which the input refuses
+// unless it listens on a loopback address only.
+const DevelopmentSecret = contract.DevelopmentSecret
 
 // DefaultACKTimeout is ack_timeout's default: within Zoom's 3 s deadline, with
 // room for the answer to travel. internal/queuefit fits the output's queue to it.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/version"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/release"
 )
 
@@ -37,7 +37,7 @@ func configFiles(root string) (map[string][]byte, error) {
 		"Version":           release.Version,
 		"FilebeatVersion":   version.GetDefaultVersion(),
 		"ModuleConfig":      string(module),
-		"DevelopmentSecret": webhook.DevelopmentSecret,
+		"DevelopmentSecret": contract.DevelopmentSecret,
 	}
 	out := map[string][]byte{}
 	for _, name := range configs {

@@ -93,7 +93,7 @@ type Fileset struct {
 // zoom_reports input, and the WebSocket subscription.
 func Filesets() []Fileset {
 	out := []Fileset{{
-		Name: "webhook", Title: "Zoom webhook events", Input: contract.WebhookInput, MapsItself: true, PreserveOption: true,
+		Name: WebhookFileset, Title: "Zoom webhook events", Input: contract.WebhookInput, MapsItself: true, PreserveOption: true,
 		Description: "Zoom's event notifications, checked and mapped onto ECS.",
 		Settings:    webhookSettings,
 	}}
@@ -103,7 +103,7 @@ func Filesets() []Fileset {
 			Settings: append(append([]Setting{}, reportSettings...), common(r)...),
 		})
 	}
-	out[0].Settings = append(out[0].Settings, common("webhook")...)
+	out[0].Settings = append(out[0].Settings, common(WebhookFileset)...)
 	out = append(out, Fileset{
 		Name: WebSocketFileset, Title: "Zoom events over WebSocket", Input: contract.WebSocketInput, MapsItself: true, PreserveOption: true,
 		Description: "Zoom's event notifications through a WebSocket event subscription, with no inbound port; mapped onto ECS as the webhook's.",
@@ -112,13 +112,16 @@ func Filesets() []Fileset {
 	return out
 }
 
+// WebhookFileset is the fileset of zoom_webhook.
+const WebhookFileset = "webhook"
+
 // WebSocketFileset is the fileset of zoom_websocket; its documents hold the
 // webhook's fields (SharesFields).
 const WebSocketFileset = "websocket"
 
 // SharesFields names the fileset whose fields another declares as its own:
 // the WebSocket subscription delivers the webhook's notifications.
-var SharesFields = map[string]string{WebSocketFileset: "webhook"}
+var SharesFields = map[string]string{WebSocketFileset: WebhookFileset}
 
 // reportTitles are each report's title and description in Fleet.
 var reportTitles = map[string][2]string{

@@ -25,6 +25,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	zoommodule "github.com/zoombeat/zoombeat/module/zoom"
 )
 
@@ -97,7 +98,7 @@ func (p *processor) Run(ev *beat.Event) (*beat.Event, error) {
 	if !ok {
 		return ev, nil
 	}
-	if report, _ := body["report"].(string); reportMappings[report].mapEntry != nil {
+	if report, _ := body[contract.EnvelopeReport].(string); reportMappings[report].mapEntry != nil {
 		_ = ev.Fields.Delete(p.cfg.Field)
 		p.mapReport(ev, report, body)
 	} else if name, ok := body["event"].(string); ok && name != "" {
@@ -128,7 +129,7 @@ func (p *processor) mapNotification(ev *beat.Event, name string, body map[string
 	m := p.newMapping(ev)
 	defer releaseMapping(m)
 
-	p.common(m, ev, "zoom.webhook", name, p.taxonomy, name)
+	p.common(m, ev, contract.Dataset(zoommodule.WebhookFileset), name, p.taxonomy, name)
 	m.set("observer.product", "Webhook")
 	created, _ := m.time("event.created")
 

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // mapActivity maps a sign-in/sign-out activity entry: the user, their IP address and client.
@@ -16,7 +18,7 @@ func (p *processor) mapActivity(m *mapping, ev *beat.Event, entry map[string]any
 	if action == "user." {
 		action = "user." + snake(typ)
 	}
-	p.common(m, ev, "zoom.activities", action, p.taxonomy, action)
+	p.common(m, ev, contract.Dataset(contract.ReportActivities), action, p.taxonomy, action)
 	m.set("observer.product", "Sign In/Sign Out Activity")
 	for k, v := range entry {
 		m.placeAt("zoom.activity."+k, "entry."+k, v)

@@ -3,13 +3,17 @@
 
 package zoom
 
-import "github.com/elastic/beats/v7/libbeat/beat"
+import (
+	"github.com/elastic/beats/v7/libbeat/beat"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
+)
 
 // mapMeetingActivity maps a meeting activity entry: who did what in which meeting.
 func (p *processor) mapMeetingActivity(m *mapping, ev *beat.Event, entry map[string]any, related *relatedUsers) {
 	category, _ := toKeyword(entry["activity_category"])
 	action := "meeting_activity." + snake(category)
-	p.common(m, ev, "zoom.meeting_activities", action, p.taxonomy, action)
+	p.common(m, ev, contract.Dataset(contract.ReportMeetingActivities), action, p.taxonomy, action)
 	m.set("observer.product", "Meeting Activities")
 	for k, v := range entry {
 		m.placeAt("zoom.meeting_activity."+k, "entry."+k, v)

@@ -7,13 +7,15 @@ import (
 	"strings"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 // mapOperationLog maps an operation log entry: the admins' audit trail, its detail parsed into changes and targets.
 func (p *processor) mapOperationLog(m *mapping, ev *beat.Event, entry map[string]any, related *relatedUsers) {
 	catType, _ := toKeyword(entry["category_type"])
 	action, _ := toKeyword(entry["action"])
-	p.common(m, ev, "zoom.operationlogs", snake(catType)+"."+snake(action), p.operations, catType+"."+action)
+	p.common(m, ev, contract.Dataset(contract.ReportOperationLogs), snake(catType)+"."+snake(action), p.operations, catType+"."+action)
 	m.set("observer.product", "Operation Logs")
 	for k, v := range entry {
 		switch k {

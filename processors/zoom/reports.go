@@ -15,19 +15,20 @@ import (
 )
 
 // reportMapping is how the entries of one report are mapped: mapEntry, a
-// method in report_<report>.go, places the entry's fields, and timeField is
-// the mapped field that holds the entry's time, which becomes @timestamp.
+// method in report_<report>.go, places the entry's fields, and group is the
+// zoom.* group they go to, where the entry's time (contract.ReportTimeKeys)
+// becomes @timestamp.
 type reportMapping struct {
-	mapEntry  func(*processor, *mapping, *beat.Event, map[string]any, *relatedUsers)
-	timeField string
+	mapEntry func(*processor, *mapping, *beat.Event, map[string]any, *relatedUsers)
+	group    string
 }
 
 // reportMappings are the reports the processor maps, by the name the
 // zoom_reports input gives them.
 var reportMappings = map[string]reportMapping{
-	contract.ReportOperationLogs:     {(*processor).mapOperationLog, "zoom.operation.time"},
-	contract.ReportActivities:        {(*processor).mapActivity, "zoom.activity.time"},
-	contract.ReportMeetingActivities: {(*processor).mapMeetingActivity, "zoom.meeting_activity.activity_time"},
+	contract.ReportOperationLogs:     {(*processor).mapOperationLog, "zoom.operation"},
+	contract.ReportActivities:        {(*processor).mapActivity, "zoom.activity"},
+	contract.ReportMeetingActivities: {(*processor).mapMeetingActivity, "zoom.meeting_activity"},
 }
 
 // mapReport maps one report entry published by the zoom_reports input:
@@ -35,16 +36,16 @@ var reportMappings = map[string]reportMapping{
 func (p *processor) mapReport(ev *beat.Event, report string, body map[string]any) {
 	m := p.newMapping(ev)
 	defer releaseMapping(m)
-	entry, ok := asMap(body["entry"])
+	entry, ok := asMap(body[contract.EnvelopeEntry])
 	if !ok {
-		m.fail("zoom", "entry", body["entry"], fmt.Errorf("entry is %s, not an object", kind(body["entry"])))
+		m.fail("zoom", contract.EnvelopeEntry, body[contract.EnvelopeEntry], fmt.Errorf("entry is %s, not an object", kind(body[contract.EnvelopeEntry])))
 		entry = map[string]any{}
 	}
-	m.placeAt("zoom.account_id", "account_id", body["account_id"])
+	m.placeAt("zoom."+contract.EnvelopeAccountID, contract.EnvelopeAccountID, body[contract.EnvelopeAccountID])
 	var related relatedUsers
 	r := reportMappings[report]
 	r.mapEntry(p, m, ev, entry, &related)
-	if t, ok := m.time(r.timeField); ok {
+	if t, ok := m.time(r.group + "." + contract.ReportTimeKeys[report]); ok {
 		ev.Timestamp = t
 	}
 	m.setRelated(related)

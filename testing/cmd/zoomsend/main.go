@@ -16,13 +16,13 @@ import (
 	"os"
 	"time"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
 func main() {
 	url := flag.String("url", "http://localhost:8181/zoom", "the listener's URL")
-	secret := flag.String("secret", envOr("ZOOM_SECRET_TOKEN", webhook.DevelopmentSecret), "the Zoom app's Secret Token (default: $ZOOM_SECRET_TOKEN or the development secret)")
+	secret := flag.String("secret", envOr("ZOOM_SECRET_TOKEN", contract.DevelopmentSecret), "the Zoom app's Secret Token (default: $ZOOM_SECRET_TOKEN or the development secret)")
 	validate := flag.Bool("validate", false, "send the endpoint.url_validation challenge")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: zoomsend [flags] [notification.json]  (default file: testing/webhook/meeting/meeting.started.json, - for stdin)\n")
