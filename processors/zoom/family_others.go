@@ -73,12 +73,6 @@ func mapCalendar(m *mapping, n *notice) {
 	}
 }
 
-// mapInformationBarriers maps information_barriers.* events. Zoom names no
-// operator for them, and the policy is all in zoom.information_barriers and
-// zoom.settings: nothing more to map, but the family is known, so that its
-// fields are placed rather than kept in zoom.unmapped.
-func mapInformationBarriers(*mapping, *notice) {}
-
 // mapUnknownFamily maps events of a family zoombeat has no fields for.
 func mapUnknownFamily(m *mapping, n *notice) {
 	// A family zoombeat has no fields for: its object is kept in

@@ -531,10 +531,7 @@ func (m *mapping) objectField(base *fieldNode, key string) *fieldNode {
 }
 
 func (m *mapping) placePayload(payload map[string]any, family string) {
-	var base *fieldNode // undeclared families land in zoom.unmapped
-	if _, known := familyMappers[family]; known {
-		base = m.tree.zoom.child(family)
-	}
+	base := m.tree.family(family) // nil: undeclared, its fields land in zoom.unmapped
 	from := &source{name: "payload"}
 	for k, v := range payload {
 		switch k {

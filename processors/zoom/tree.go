@@ -30,6 +30,18 @@ func (n *fieldNode) child(key string) *fieldNode {
 	return n.children[key]
 }
 
+// family is the zoom.* group that a notification family's fields are
+// declared under (zoom.meeting for meeting.*), or nil for a family the
+// schema does not declare, whose fields go to zoom.unmapped. The schema
+// decides: declaring a family's fields in the webhook fileset's fields.yml
+// makes it known, with no Go.
+func (t *fieldTree) family(name string) *fieldNode {
+	if n := t.zoom.child(name); n != nil && len(n.children) > 0 {
+		return n
+	}
+	return nil
+}
+
 // name is the last key of n's path.
 func (n *fieldNode) name() string { return n.key }
 
