@@ -113,7 +113,7 @@ func (in *input) Test(_ cursor.Source, ctx v2.TestContext) error {
 
 func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
 	return zoomoauth.HTTPClient(zoomoauth.Transport{
-		TLS: in.cfg.TLS, ProxyURL: in.cfg.ProxyURL, Timeout: in.cfg.Timeout, Host: zoomoauth.HostOf(in.cfg.APIURL),
+		TLS: in.cfg.TLS, ProxyURL: in.cfg.ProxyURL, Timeout: in.cfg.Timeout,
 	}, log)
 }
 

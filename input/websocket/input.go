@@ -95,7 +95,7 @@ func (*input) Name() string { return Name }
 
 func (in *input) httpClient(log *logp.Logger) (*http.Client, error) {
 	return zoomoauth.HTTPClient(zoomoauth.Transport{
-		TLS: in.cfg.TLS, ProxyURL: in.cfg.ProxyURL, Timeout: in.cfg.Timeout, Host: zoomoauth.HostOf(in.endpoint),
+		TLS: in.cfg.TLS, ProxyURL: in.cfg.ProxyURL, Timeout: in.cfg.Timeout,
 	}, log)
 }
 

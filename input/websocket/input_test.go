@@ -331,3 +331,20 @@ func TestSlowOutputKeepsHeartbeatsAndLosesNothing(t *testing.T) {
 	}
 	assert.Equal(t, 1, zoom.Connects(sub), "one connection throughout")
 }
+
+// Over wss: the ssl settings trust the stand-in's certificate (and without
+// them the handshake fails verification, a degraded state, not a refusal).
+func TestConnectsOverTLS(t *testing.T) {
+	zoom := zoomsim.NewTLSReportServer("acct", "cid", "secret")
+	defer zoom.Close()
+	r := start(t, zoom, 10, map[string]any{"ssl.certificate_authorities": []string{string(zoom.Certificate())}}, nil)
+	r.connected(t, 1)
+	r.publish(t, notification(7))
+	r.next(t)
+
+	untrusting := zoomsim.NewTLSReportServer("acct", "cid", "secret")
+	defer untrusting.Close()
+	u := start(t, untrusting, 10, nil, nil)
+	require.Eventually(t, func() bool { return strings.HasPrefix(u.states.Last(), "Degraded") }, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, u.states.Last(), "certificate")
+}

@@ -12,36 +12,40 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/transport/httpcommon"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 )
 
-// Transport is how an input reaches Zoom: the ssl, proxy_url and timeout
-// settings, and the host that TLS names when ssl names no other.
+// Transport is how an input reaches Zoom: its ssl, proxy_url and timeout
+// settings, under the keys zoom_reports has always had.
 type Transport struct {
 	TLS      *tlscommon.Config
 	ProxyURL string
 	Timeout  time.Duration
-	Host     string
 }
 
-// HTTPClient is the client for Zoom's token endpoint and APIs.
+// HTTPClient is the client for Zoom's token endpoint, APIs and WebSocket
+// handshake, built by elastic-agent-libs' httpcommon as Beats' HTTP inputs
+// build theirs (TLS dialer with the ssl settings, proxy, timeout for the
+// dial and the whole request). proxy_url is parsed here rather than by
+// httpcommon's unpacking, whose error would quote the URL and a proxy's
+// password with it.
 func HTTPClient(t Transport, log *logp.Logger) (*http.Client, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tlsCfg, err := tlscommon.LoadTLSConfig(t.TLS, log)
-	if err != nil {
-		return nil, fmt.Errorf("ssl: %w", err)
-	}
-	if tlsCfg != nil {
-		tr.TLSClientConfig = tlsCfg.BuildModuleClientConfig(t.Host)
-	}
+	settings := httpcommon.HTTPTransportSettings{TLS: t.TLS, Timeout: t.Timeout}
 	if t.ProxyURL != "" {
-		p, err := url.Parse(t.ProxyURL)
-		if err != nil || p.Host == "" { // the error would quote the URL
+		if err := CheckProxyURL(t.ProxyURL); err != nil {
+			return nil, err
+		}
+		p, err := httpcommon.NewProxyURIFromString(t.ProxyURL)
+		if err != nil {
 			return nil, fmt.Errorf("proxy_url %s is not a URL", MaskUserinfo(t.ProxyURL))
 		}
-		tr.Proxy = http.ProxyURL(p)
+		settings.Proxy.URL = p
 	}
-	return &http.Client{Transport: tr, Timeout: t.Timeout}, nil
+	if _, err := tlscommon.LoadTLSConfig(t.TLS, log); err != nil {
+		return nil, fmt.Errorf("ssl: %w", err)
+	}
+	return settings.Client(httpcommon.WithLogger(log))
 }
 
 // CheckProxyURL is the proxy_url check of Validate: nil for an empty or
@@ -54,14 +58,6 @@ func CheckProxyURL(raw string) error {
 		return fmt.Errorf("proxy_url %s is not a URL", MaskUserinfo(raw))
 	}
 	return nil
-}
-
-// HostOf is the host of a URL, "" if it does not parse.
-func HostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Hostname()
-	}
-	return ""
 }
 
 // MaskUserinfo hides the user and password of a URL (a proxy's
