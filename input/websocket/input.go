@@ -253,8 +253,7 @@ func (r *runner) run(ctx context.Context) {
 				continue
 			}
 			cur.retired.Store(true)
-			old := cur
-			go old.close(reasonReplaced) // Zoom closes it too
+			go r.retire(ctx, cur)
 			r.metrics.renewals.Inc()
 			cur = next
 			r.accepted(next, renew)
@@ -267,6 +266,25 @@ func (r *runner) run(ctx context.Context) {
 
 // reasonReplaced ends a connection that a newer one took over from.
 const reasonReplaced = "replaced"
+
+// retireGrace is how long a replaced connection is still read: Zoom closes
+// it when the newer one opens, and an event it wrote before that is read
+// and published rather than cut off by a close from here.
+const retireGrace = 5 * time.Second
+
+// retire closes old, replaced by a newer connection, once Zoom has closed it
+// or after retireGrace, or at once when the input stops.
+func (r *runner) retire(ctx context.Context, old *session) {
+	t := time.NewTimer(retireGrace)
+	defer t.Stop()
+	select {
+	case <-old.done:
+		return
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	old.close(reasonReplaced)
+}
 
 func (r *runner) reasonText(since time.Time) string {
 	return fmt.Sprintf("disconnected since %s", since.UTC().Format(time.RFC3339))
