@@ -166,9 +166,10 @@ func (s *session) wait(publish func()) {
 // nothing for two intervals. A slow output does not hold heartbeats up: they
 // are written from here, not from the reader.
 func (s *session) heartbeats() {
+	beat := time.NewTicker(s.beat)
+	defer beat.Stop()
 	check := time.NewTicker(s.beat / 4)
 	defer check.Stop()
-	next := time.Now().Add(s.beat)
 	for {
 		select {
 		case <-s.ctx.Done():
@@ -179,13 +180,7 @@ func (s *session) heartbeats() {
 				s.end(reasonSilent, fmt.Sprintf("nothing received for %v, two heartbeat intervals", now.Sub(heard).Round(time.Millisecond)))
 				return
 			}
-			if now.Before(next) {
-				continue
-			}
-			next = next.Add(s.beat)
-			if next.Before(now) { // the ticker fell behind: keep the interval from now
-				next = now.Add(s.beat)
-			}
+		case <-beat.C:
 			ctx, cancel := context.WithTimeout(s.ctx, s.beat)
 			err := s.conn.Write(ctx, websocket.MessageText, heartbeat)
 			cancel()
