@@ -9,8 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/valyala/fasthttp"
 )
 
 // connLimiter admits connections: only from allowed_networks (when set), at
@@ -253,31 +251,38 @@ func (l *connLimiter) Close() error {
 	return l.Listener.Close()
 }
 
-// connState is the server's ConnState hook: it follows each connection
-// between busy (a request is being read or answered) and idle.
-func (l *connLimiter) connState(c net.Conn, state fasthttp.ConnState) {
+// connBusy, connIdle and connGone are the states of a connection that the
+// limiter follows (the server's ConnState hook reports them, server.go).
+const (
+	connBusy = iota // a request is being read or answered
+	connIdle        // between requests
+	connGone        // closed, or taken over
+)
+
+// stateChanged follows each connection between busy and idle.
+func (l *connLimiter) stateChanged(c net.Conn, state int) {
 	lc := limitedOf(c)
 	if lc == nil {
 		return
 	}
 	switch state {
-	case fasthttp.StateActive, fasthttp.StateIdle:
-		if state == fasthttp.StateActive {
+	case connBusy, connIdle:
+		if state == connBusy {
 			// The first byte of a request is in: the rest of its line, its
-			// headers and fasthttp's read-ahead have header_timeout (the
+			// headers and the server's read-ahead have header_timeout (the
 			// handler ends it).
 			lc.readHeadersBy(l.now().Add(l.headerTimeout))
 		}
 		l.mu.Lock()
 		if a, ok := l.conns[lc]; ok {
-			if a.busy && state == fasthttp.StateIdle {
+			if a.busy && state == connIdle {
 				a.served = true
 			}
-			a.busy = state == fasthttp.StateActive
+			a.busy = state == connBusy
 			a.since = l.now()
 		}
 		l.mu.Unlock()
-	case fasthttp.StateClosed, fasthttp.StateHijacked:
+	case connGone:
 		lc.release()
 	}
 }

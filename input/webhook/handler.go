@@ -11,9 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +23,6 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
-	"github.com/valyala/fasthttp"
 
 	"github.com/zoombeat/zoombeat/internal/contract"
 )
@@ -78,36 +77,49 @@ func errorf(status int, format string, args ...any) *httpError {
 	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-// handle is the fasthttp server's handler: it serves one request on the
-// connection's goroutine and answers it when it returns.
-func (h *handler) handle(ctx *fasthttp.RequestCtx) {
-	if lc := limitedOf(ctx.Conn()); lc != nil {
-		lc.headersRead()
-	}
-	h.metrics.requests.Inc()
-	defer h.recoverPanic(ctx)
-	status, body := h.serve(ctx)
-	h.metrics.status(status)
-	if status >= 500 {
-		// Zoom retries 5xx: tell it (and proxies) not to hammer right away.
-		ctx.Response.Header.Set("Retry-After", retryAfter)
-	}
-	writeJSON(ctx, status, body)
+// request is what the handler reads of an HTTP request: server.go makes it
+// from fasthttp's, so that what is here is plain Go.
+type request interface {
+	Header(name string) []byte      // the first value of a header, nil if none
+	HeaderAll(name string) [][]byte // every value of a header
+	Method() []byte
+	Target() []byte       // the request target as sent
+	ContentLength() int64 // -1: chunked, -2: none
+	ContentEncoding() []byte
+	Started() time.Time // when the server began reading the request
+	RemoteAddr() net.Addr
+	// Body is the body as it streams from the connection (fromConn), or
+	// whole for a request made in-process.
+	Body() (body io.Reader, fromConn bool)
+	// Early is an answer decided on the headers alone, before any body.
+	Early() (status int, msg string, ok bool)
+	// CloseAfterAnswer closes the connection, gracefully, once the answer
+	// is written: the client may still be sending what was refused.
+	CloseAfterAnswer()
+	SetReadDeadline(time.Time) error
 }
 
-// recoverPanic turns a panic while serving into an error log line and a JSON
-// 500; fasthttp does not recover a handler's panic, which would end the
-// process. A 500 makes Zoom deliver the notification again later.
-func (h *handler) recoverPanic(ctx *fasthttp.RequestCtx) {
-	v := recover()
-	if v == nil {
-		return
+// reply is the handler's answer: a status, its JSON body, and headers.
+type reply struct {
+	status  int
+	body    answer
+	headers [][2]string
+}
+
+// handle serves one request and returns its answer.
+func (h *handler) handle(r request) reply {
+	h.metrics.requests.Inc()
+	status, body := h.serve(r)
+	h.metrics.status(status)
+	a := reply{status: status, body: body}
+	switch {
+	case status == http.StatusMethodNotAllowed:
+		a.headers = append(a.headers, [2]string{"Allow", http.MethodPost})
+	case status >= 500:
+		// Zoom retries 5xx: tell it (and proxies) not to hammer right away.
+		a.headers = append(a.headers, [2]string{"Retry-After", retryAfter})
 	}
-	h.metrics.status(http.StatusInternalServerError)
-	h.log.Errorw("Panic while serving a Zoom webhook request; answered 500", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "source.address", ctx.RemoteAddr().String())
-	ctx.Response.Reset()
-	ctx.Response.Header.Set("Retry-After", retryAfter)
-	writeJSON(ctx, http.StatusInternalServerError, message("internal error while handling the notification; deliver again later"))
+	return a
 }
 
 // retryAfterSeconds is sent with every 503. Zoom schedules its own retries
@@ -117,26 +129,23 @@ const retryAfterSeconds = 5
 var retryAfter = strconv.Itoa(retryAfterSeconds)
 
 // serve handles one request and returns the status and JSON body to answer.
-func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
-	status, msg, early := earlyRefusal(&ctx.Request.Header)
+func (h *handler) serve(r request) (int, answer) {
+	status, msg, early := r.Early()
 	if early {
-		// Refused on its headers (refuseEarly), before fasthttp read any of
-		// its body, which the graceful close reads and drops.
-		closeAfterAnswer(ctx)
+		// Refused on its headers (refuseEarly), before the server read any
+		// of its body, which the graceful close reads and drops.
+		r.CloseAfterAnswer()
 	} else {
-		status, msg = h.routeRefusal(&ctx.Request.Header)
+		status, msg = h.routeRefusal(r.Method(), r.Target())
 	}
 	if status != 0 {
-		if status == http.StatusMethodNotAllowed {
-			ctx.Response.Header.Set("Allow", http.MethodPost)
-		}
 		return status, message(msg)
 	}
 	// The credentials are read before the body: a chunked body's trailers,
 	// which fasthttp adds to the headers as it reads them, cannot supply them.
-	creds := h.credentialsOf(&ctx.Request.Header)
-	src := addrOf(ctx.RemoteAddr()) // as the connection limiter counts it
-	raw, held, buf, err := h.readBody(ctx, src)
+	creds := h.credentialsOf(r)
+	src := addrOf(r.RemoteAddr()) // as the connection limiter counts it
+	raw, held, buf, err := h.readBody(r, src)
 	if err != nil {
 		return failure(err)
 	}
@@ -146,7 +155,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 
 	if err := h.authenticate(creds, raw); err != nil {
 		h.metrics.signatureFailure.Inc()
-		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", ctx.RemoteAddr().String())
+		h.log.Debugw("Rejected a webhook request", "reason", err.Error(), "source.address", r.RemoteAddr().String())
 		return http.StatusUnauthorized, message(err.Error())
 	}
 
@@ -165,7 +174,7 @@ func (h *handler) serve(ctx *fasthttp.RequestCtx) (int, answer) {
 	default:
 	}
 
-	ev := h.makeEvent(&ctx.Request.Header, raw, body)
+	ev := h.makeEvent(r, raw, body)
 	d := newDelivery(ev, ev.Meta["_id"].(string))
 	d.acknowledged = h.ackLatency
 	deadline := startTimer(h.cfg.ACKTimeout)
@@ -254,31 +263,27 @@ func failure(err error) (int, answer) {
 //
 // A body of up to smallBodyBytes is read into a pooled buffer, returned as
 // buf: the caller gives it back (putBodyBuffer) once nothing refers to body.
-func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []byte, held int64, buf *[]byte, err error) {
+func (h *handler) readBody(r request, source netip.Addr) (body []byte, held int64, buf *[]byte, err error) {
 	limit := int64(h.cfg.MaxBodyBytes)
 	// -1 for a chunked body, whose length is unknown; -2 (no length, not
 	// chunked) has no body, which fasthttp reads as empty.
-	contentLength := int64(ctx.Request.Header.ContentLength())
+	contentLength := r.ContentLength()
 	if contentLength > limit {
-		closeAfterAnswer(ctx)
+		r.CloseAfterAnswer()
 		return nil, 0, nil, errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over max_body_bytes %d", contentLength, limit)
 	}
 	// The server streams bodies (StreamRequestBody: it has read at most the
 	// first 8 KiB); a request made in-process, without a server, has its body
 	// whole.
-	wire := ctx.RequestBodyStream()
-	fromConn := wire != nil
+	wire, fromConn := r.Body()
 	// Beyond what fasthttp read ahead (up to 8 KiB, before the handler),
 	// the body comes from the connection.
 	streamed := fromConn && (contentLength < 0 || contentLength > preReadBytes)
-	readDeadline := ctx.Time().Add(h.cfg.ReadTimeout)
-	if wire == nil {
-		wire = bytes.NewReader(ctx.Request.Body())
-	}
+	readDeadline := r.Started().Add(h.cfg.ReadTimeout)
 	counted := &countingReader{r: wire}
 	var src io.Reader = io.LimitReader(counted, limit+1)
 	compressed := false
-	switch enc := h.encodingRefusal(&ctx.Request.Header); enc {
+	switch enc := h.encodingRefusal(r.ContentEncoding()); enc {
 	case "":
 	case "gzip":
 		zr, err := gzip.NewReader(src)
@@ -301,7 +306,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 	}()
 	overBudget := func(which int) error {
 		h.metrics.overBudget.Inc()
-		closeAfterAnswer(ctx)
+		r.CloseAfterAnswer()
 		if which == budgetSourceFull {
 			return errorf(http.StatusServiceUnavailable, "this source address holds max_inflight_bytes_per_source %d of request bodies; deliver again later", h.cfg.MaxInflightBytesPerSource)
 		}
@@ -353,7 +358,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 			if deadline.After(readDeadline) {
 				deadline = readDeadline
 			}
-			_ = ctx.SetReadDeadline(deadline)
+			_ = r.SetReadDeadline(deadline)
 		}
 		n, rerr := src.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
@@ -361,19 +366,19 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 			// And keep coming at minBodyRate on average, past the first
 			// bodyStallTime: a trickle of a byte a second holds its
 			// budget no longer than a stall does.
-			if elapsed := time.Since(ctx.Time()); elapsed > bodyStallTime && float64(counted.n) < minBodyRate*elapsed.Seconds() {
-				closeAfterAnswer(ctx)
+			if elapsed := time.Since(r.Started()); elapsed > bodyStallTime && float64(counted.n) < minBodyRate*elapsed.Seconds() {
+				r.CloseAfterAnswer()
 				return nil, held, buf, errorf(http.StatusRequestTimeout, "body arrives at %.0f bytes/s, under the minimum of %d", float64(counted.n)/elapsed.Seconds(), minBodyRate)
 			}
 		}
 		if int64(len(body)) > limit {
-			closeAfterAnswer(ctx)
+			r.CloseAfterAnswer()
 			return nil, held, buf, errorf(http.StatusRequestEntityTooLarge, "body is over max_body_bytes %d", limit)
 		}
 		if rerr == io.EOF {
 			if fromConn && contentLength >= 0 && counted.n != contentLength {
 				// The sender ended its stream before the body it declared.
-				closeAfterAnswer(ctx)
+				r.CloseAfterAnswer()
 				return nil, held, buf, errorf(http.StatusBadRequest, "body ended after %d of its Content-Length %d bytes", counted.n, contentLength)
 			}
 			return body, held, buf, nil
@@ -381,7 +386,7 @@ func (h *handler) readBody(ctx *fasthttp.RequestCtx, source netip.Addr) (body []
 		if rerr != nil {
 			// The rest of the body may still come, or the stream is broken:
 			// either way the connection serves no other request.
-			closeAfterAnswer(ctx)
+			r.CloseAfterAnswer()
 			var ne interface{ Timeout() bool }
 			if errors.As(rerr, &ne) && ne.Timeout() {
 				if time.Now().Before(readDeadline) {
@@ -439,12 +444,12 @@ func putBodyBuffer(buf *[]byte) {
 // method than POST (status 0: neither). The path is compared as sent, with
 // no normalization: Zoom posts to the URL it was given, and //zoom,
 // /%7Aoom or /..%2fzoom are not that URL.
-func (h *handler) routeRefusal(hdr *fasthttp.RequestHeader) (int, string) {
-	if path := requestPath(hdr.RequestURI()); path != h.cfg.URL {
+func (h *handler) routeRefusal(method, target []byte) (int, string) {
+	if path := requestPath(target); path != h.cfg.URL {
 		return http.StatusNotFound, fmt.Sprintf("no Zoom webhook endpoint at %s; Zoom posts to %s", path, h.cfg.URL)
 	}
-	if !hdr.IsPost() {
-		return http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed; Zoom sends POST", hdr.Method())
+	if string(method) != http.MethodPost {
+		return http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed; Zoom sends POST", method)
 	}
 	return 0, ""
 }
@@ -459,8 +464,8 @@ func requestPath(uri []byte) string {
 
 // encodingRefusal reads Content-Encoding: "" for none (identity), "gzip" when
 // accept_gzip admits it, else the message of a 415.
-func (h *handler) encodingRefusal(hdr *fasthttp.RequestHeader) string {
-	switch enc := strings.ToLower(strings.TrimSpace(string(hdr.ContentEncoding()))); enc {
+func (h *handler) encodingRefusal(contentEncoding []byte) string {
+	switch enc := strings.ToLower(strings.TrimSpace(string(contentEncoding))); enc {
 	case "", "identity":
 		return ""
 	case "gzip", "x-gzip":
@@ -482,10 +487,10 @@ type credentials struct {
 	custom               []byte // secret.header's value, when configured
 }
 
-func (h *handler) credentialsOf(hdr *fasthttp.RequestHeader) credentials {
-	c := credentials{timestamp: string(hdr.Peek(headerTimestamp)), signature: string(hdr.Peek(headerSignature))}
+func (h *handler) credentialsOf(r request) credentials {
+	c := credentials{timestamp: string(r.Header(headerTimestamp)), signature: string(r.Header(headerSignature))}
 	if h.cfg.Secret.Header != "" {
-		c.custom = bytes.Clone(hdr.Peek(h.cfg.Secret.Header))
+		c.custom = bytes.Clone(r.Header(h.cfg.Secret.Header))
 	}
 	return c
 }
@@ -542,12 +547,12 @@ func (h *handler) answerChallenge(body mapstr.M, raw []byte) (int, answer) {
 
 // makeEvent is the notification's event (contract.NotificationEvent) with
 // the headers include_headers keeps.
-func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, raw []byte, body mapstr.M) beat.Event {
+func (h *handler) makeEvent(r request, raw []byte, body mapstr.M) beat.Event {
 	ev := contract.NotificationEvent(raw, body, h.now(), h.cfg.PreserveOriginalEvent)
 	if len(h.headers) > 0 {
 		headers := mapstr.M{}
 		for _, name := range h.headers {
-			if vals := hdr.PeekAll(name); len(vals) > 0 {
+			if vals := r.HeaderAll(name); len(vals) > 0 {
 				strs := make([]string, len(vals))
 				for i, v := range vals {
 					strs[i] = string(v)
@@ -560,13 +565,6 @@ func (h *handler) makeEvent(hdr *fasthttp.RequestHeader, raw []byte, body mapstr
 		}
 	}
 	return ev
-}
-
-func writeJSON(ctx *fasthttp.RequestCtx, status int, v answer) {
-	ctx.Response.Header.SetContentType("application/json")
-	ctx.Response.Header.Set("X-Content-Type-Options", "nosniff")
-	ctx.SetStatusCode(status)
-	ctx.Response.SetBodyRaw(v.marshal())
 }
 
 // msgAcknowledged answers every accepted notification.

@@ -10,14 +10,11 @@ package webhook
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"runtime"
 	"strconv"
 	"sync"
-	"time"
 
 	v2 "github.com/elastic/beats/v7/filebeat/input/v2"
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -26,7 +23,6 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
-	"github.com/valyala/fasthttp"
 
 	"github.com/zoombeat/zoombeat/internal/configkeys"
 	"github.com/zoombeat/zoombeat/internal/contract"
@@ -181,90 +177,6 @@ func (in *input) serve(ctx v2.Context, pipeline beat.PipelineConnector, log *log
 	return nil
 }
 
-// wrapListener puts the connection limiter (allowed_networks,
-// max_connections_per_source, max_connections), the graceful close of
-// closeAfterAnswer and TLS (if tlsCfg is not nil) on ln, in that order.
-// evicted counts the connections the limiter closes to make room, refused
-// the new ones it closes (nil: not counted).
-func wrapListener(ln net.Listener, cfg config, tlsCfg *tls.Config, evicted, refused func()) (net.Listener, *connLimiter) {
-	limiter := newConnLimiter(ln, cfg, evicted, refused)
-	ln = lingerListener{limiter}
-	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
-	}
-	return ln, limiter
-}
-
-// newServer is the listener's HTTP server. fasthttp rather than net/http:
-// under load, net/http's own reading and answering took about a quarter of
-// Filebeat's CPU per request (docs/performance.md). It reads a request's
-// line and headers into a buffer of max_header_bytes, answers errors before
-// the handler as JSON (serverError), and streams bodies to the handler,
-// which reads them within max_body_bytes and max_inflight_bytes.
-func newServer(cfg config, h *handler, limiter *connLimiter, log *logp.Logger) *fasthttp.Server {
-	srv := &fasthttp.Server{
-		Handler:      h.handle,
-		ErrorHandler: serverError(cfg),
-		// A request refused on its headers is answered before its body.
-		HeaderReceived: h.refuseEarly,
-		// ReadTimeout bounds a request from its first byte (or the
-		// connection's start) to its body's end, a stalled sender included.
-		ReadTimeout:  cfg.ReadTimeout,
-		WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
-		// The request line and headers must fit in the read buffer.
-		ReadBufferSize: int(cfg.MaxHeaderBytes),
-		// Bodies larger than this, and chunked ones, reach the handler
-		// after at most 8 KiB: readBody reads the rest, counted against
-		// max_inflight_bytes.
-		MaxRequestBodySize: int(cfg.MaxBodyBytes),
-		StreamRequestBody:  true,
-		// A webhook is JSON: no multipart form is parsed (to temporary files).
-		DisablePreParseMultipartForm: true,
-		NoDefaultServerHeader:        true,
-		// fasthttp's own log lines about a malformed request would quote
-		// it, headers and all, and a header may hold secret.value.
-		SecureErrorLogMessage: true,
-		CloseOnShutdown:       true,
-		Logger:                debugLogger{log},
-	}
-	if limiter != nil {
-		srv.ConnState = limiter.connState
-	}
-	return srv
-}
-
-// serverError answers, as JSON, a request that fails before the handler: its
-// headers over max_header_bytes, read_timeout passed while it was read, or a
-// request that is not HTTP/1.x. fasthttp closes the connection after it,
-// gracefully (closeAfterAnswer): the client may still be sending. A
-// body over max_body_bytes never ends here: with StreamRequestBody, fasthttp
-// hands it to the handler, which answers 413 (readBody).
-func serverError(cfg config) func(*fasthttp.RequestCtx, error) {
-	return func(ctx *fasthttp.RequestCtx, err error) {
-		closeAfterAnswer(ctx)
-		// fasthttp writes an error answer under the write deadline of the
-		// connection's previous answer: on a keep-alive connection idle
-		// longer than write_timeout, it would never go out.
-		_ = ctx.Conn().SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
-		var small *fasthttp.ErrSmallBuffer
-		var ne net.Error
-		switch {
-		case errors.As(err, &small):
-			writeJSON(ctx, http.StatusRequestHeaderFieldsTooLarge, message(fmt.Sprintf("request line and headers are over max_header_bytes %d", cfg.MaxHeaderBytes)))
-		case errors.As(err, &ne) && ne.Timeout():
-			if lc := limitedOf(ctx.Conn()); lc != nil && lc.headersLate(time.Now()) {
-				lc.headersRead() // the graceful close reads on
-				writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request line and headers not received within header_timeout %v of the first byte", cfg.HeaderTimeout)))
-				return
-			}
-			writeJSON(ctx, http.StatusRequestTimeout, message(fmt.Sprintf("request not received within read_timeout %v", cfg.ReadTimeout)))
-		default:
-			writeJSON(ctx, http.StatusBadRequest, message("malformed HTTP request: "+err.Error()))
-		}
-	}
-}
-
 var noNormalization = false
 
 // startWorkers connects n pipeline clients, each with the ACK listener, and
@@ -304,14 +216,6 @@ func startWorkers(pipeline beat.PipelineConnector, n int, mapper beat.Processor,
 		}()
 	}
 	return pub, closeAll, nil
-}
-
-// debugLogger sends fasthttp's own messages (TLS handshake errors from
-// scanners, mostly) to the debug log, where they do not drown real ones.
-type debugLogger struct{ log *logp.Logger }
-
-func (l debugLogger) Printf(format string, args ...any) {
-	l.log.Debugf(format, args...)
 }
 
 // CheckConfig validates a zoom_webhook configuration as the input would at

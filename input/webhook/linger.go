@@ -9,23 +9,7 @@ import (
 	"net"
 	"sync/atomic"
 	"time"
-
-	"github.com/valyala/fasthttp"
 )
-
-// closeAfterAnswer closes the connection once the answer is written, and
-// closes it gracefully (lingerConn.Close): used where the client may still
-// be sending what the listener refused to read, the rest of a body over
-// max_body_bytes or max_inflight_bytes, or headers over max_header_bytes.
-// Closing a socket with unread bytes makes the kernel reset the connection:
-// the client's writes then fail, and it may lose the answer before it reads
-// it.
-func closeAfterAnswer(ctx *fasthttp.RequestCtx) {
-	ctx.SetConnectionClose()
-	if lc := lingerOf(ctx.Conn()); lc != nil { // nil for a request made in-process
-		lc.linger.Store(true)
-	}
-}
 
 // lingerOf finds the lingerConn under a connection the server holds (under
 // TLS, if any), or nil.

@@ -4,6 +4,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/valyala/fasthttp"
 )
 
 // startServer serves h as the input does (newServer) on a loopback port, and
@@ -37,23 +37,49 @@ func startServer(t testing.TB, cfg config, h *handler) string {
 	return "http://" + ln.Addr().String()
 }
 
-// serveInProcess has h answer req without a server or a connection, as the
-// fuzz target and the benchmark do: the request is whole, not streamed.
+// serveInProcess has h answer req without a server or a connection, and
+// without fasthttp: the handler's own request value (plainRequest), as the
+// fuzz target and the benchmark use it; the request is whole, not streamed.
 func serveInProcess(h *handler, req *http.Request) (status int, body []byte) {
-	var fr fasthttp.Request
-	fr.Header.SetMethod(req.Method)
-	fr.SetRequestURI(req.URL.RequestURI())
-	for name, values := range req.Header {
-		for _, v := range values {
-			fr.Header.Add(name, v)
-		}
-	}
+	r := &plainRequest{req: req, started: time.Now()}
 	if req.Body != nil {
-		b, _ := io.ReadAll(req.Body)
-		fr.SetBody(b)
+		r.body, _ = io.ReadAll(req.Body)
 	}
-	var ctx fasthttp.RequestCtx
-	ctx.Init(&fr, &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 40000}, nil)
-	h.handle(&ctx)
-	return ctx.Response.StatusCode(), append([]byte(nil), ctx.Response.Body()...)
+	a := h.handle(r)
+	return a.status, a.body.marshal()
 }
+
+// plainRequest is a request of net/http's, whole, as the handler reads it.
+type plainRequest struct {
+	req     *http.Request
+	body    []byte
+	started time.Time
+}
+
+func (r *plainRequest) Header(name string) []byte {
+	if v := r.req.Header.Values(name); len(v) > 0 {
+		return []byte(v[0])
+	}
+	return nil
+}
+
+func (r *plainRequest) HeaderAll(name string) [][]byte {
+	var out [][]byte
+	for _, v := range r.req.Header.Values(name) {
+		out = append(out, []byte(v))
+	}
+	return out
+}
+
+func (r *plainRequest) Method() []byte          { return []byte(r.req.Method) }
+func (r *plainRequest) Target() []byte          { return []byte(r.req.URL.RequestURI()) }
+func (r *plainRequest) ContentLength() int64    { return int64(len(r.body)) }
+func (r *plainRequest) ContentEncoding() []byte { return r.Header("Content-Encoding") }
+func (r *plainRequest) Started() time.Time      { return r.started }
+func (r *plainRequest) RemoteAddr() net.Addr {
+	return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 40000}
+}
+func (r *plainRequest) Body() (io.Reader, bool)         { return bytes.NewReader(r.body), false }
+func (r *plainRequest) Early() (int, string, bool)      { return 0, "", false }
+func (r *plainRequest) CloseAfterAnswer()               {}
+func (r *plainRequest) SetReadDeadline(time.Time) error { return nil }
