@@ -3,11 +3,15 @@
 
 package zoom
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
+)
 
 // config holds the zoom processor's settings.
 type config struct {
-	// Field holds the Zoom notification as the zoom_webhook input publishes
+	// Field holds the Zoom notification as the push inputs publish
 	// it (the decoded body). It is replaced by the mapped zoom.* fields.
 	Field string `config:"field"`
 	// RedactSecrets masks meeting and webinar passcodes, host keys, download
@@ -18,7 +22,7 @@ type config struct {
 }
 
 func defaultConfig() config {
-	return config{Field: "zoom", RedactSecrets: true}
+	return config{Field: contract.Field, RedactSecrets: true}
 }
 
 func (c *config) Validate() error {
