@@ -229,7 +229,7 @@ func (r *runner) run(ctx context.Context) {
 			renew.Stop()
 			gapStart = cur.ended
 			r.metrics.inGap.Set(true)
-			lived := cur.ended.Sub(cur.opened)
+			lived, reason, cause := cur.ended.Sub(cur.opened), cur.reason, cur.cause
 			cur = nil
 			// A connection that lived long is reconnected at once; one that
 			// ends soon after opening (a server that accepts and drops) is
@@ -240,7 +240,8 @@ func (r *runner) run(ctx context.Context) {
 			} else {
 				bo.Reset()
 			}
-			r.update(status.Degraded, fmt.Sprintf("reconnecting to Zoom (%s: %s); Zoom does not keep the events of the gap", gapStart.Format(time.RFC3339), r.reasonText(gapStart)))
+			r.update(status.Degraded, fmt.Sprintf("reconnecting to Zoom after %s (%s), disconnected since %s; Zoom does not keep the events of the gap",
+				reason, cause, gapStart.UTC().Format(time.RFC3339)))
 			if !sleep(ctx, wait) {
 				return
 			}
@@ -252,7 +253,6 @@ func (r *runner) run(ctx context.Context) {
 				renew.Reset(wait)
 				continue
 			}
-			cur.retired.Store(true)
 			go r.retire(ctx, cur)
 			r.metrics.renewals.Inc()
 			cur = next
@@ -284,10 +284,6 @@ func (r *runner) retire(ctx context.Context, old *session) {
 	case <-ctx.Done():
 	}
 	old.close(reasonReplaced)
-}
-
-func (r *runner) reasonText(since time.Time) string {
-	return fmt.Sprintf("disconnected since %s", since.UTC().Format(time.RFC3339))
 }
 
 // accepted makes s the current connection: status, backoff and renewal.

@@ -200,7 +200,7 @@ func TestServerCloseReconnectsAndCountsTheGap(t *testing.T) {
 			assert.Equal(t, int64(1), r.count("disconnects_total.closed_by_zoom"))
 			assert.Greater(t, r.metric("gap_seconds_total"), 0.0)
 			assert.Equal(t, false, r.metric("disconnected"))
-			assert.Contains(t, strings.Join(r.states.All(), "\n"), "Degraded: reconnecting to Zoom")
+			assert.Contains(t, strings.Join(r.states.All(), "\n"), "Degraded: reconnecting to Zoom after closed_by_zoom", "the state names the reason")
 			r.publish(t, notification(2))
 			assert.Equal(t, contract.DeliveryID([]byte(notification(2))), r.next(t).Meta["_id"])
 		})

@@ -55,7 +55,6 @@ type session struct {
 	reason   string // why it ended, one of the reason* constants
 	cause    string // Zoom's words or the error, for the log and status
 	ended    time.Time
-	retired  atomic.Bool // replaced by a newer connection: its end is no gap
 
 	// lastHeard is when the connection last gave a sign of life (UnixNano).
 	// publishing is set while the reader waits for the pipeline: it reads
