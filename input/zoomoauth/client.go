@@ -32,32 +32,39 @@ type Transport struct {
 // password with it.
 func HTTPClient(t Transport, log *logp.Logger) (*http.Client, error) {
 	settings := httpcommon.HTTPTransportSettings{TLS: t.TLS, Timeout: t.Timeout}
-	if t.ProxyURL != "" {
-		if err := CheckProxyURL(t.ProxyURL); err != nil {
-			return nil, err
-		}
-		p, err := httpcommon.NewProxyURIFromString(t.ProxyURL)
-		if err != nil {
-			return nil, fmt.Errorf("proxy_url %s is not a URL", MaskUserinfo(t.ProxyURL))
-		}
-		settings.Proxy.URL = p
+	p, err := parseProxyURL(t.ProxyURL)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := tlscommon.LoadTLSConfig(t.TLS, log); err != nil {
+	if p != nil {
+		settings.Proxy.URL = httpcommon.NewProxyURIFromURL(*p)
+	}
+	// The only error of Client is the ssl settings' (their files, chiefly).
+	c, err := settings.Client(httpcommon.WithLogger(log))
+	if err != nil {
 		return nil, fmt.Errorf("ssl: %w", err)
 	}
-	return settings.Client(httpcommon.WithLogger(log))
+	return c, nil
 }
 
 // CheckProxyURL is the proxy_url check of Validate: nil for an empty or
 // valid URL, else an error that does not show the proxy's credentials.
 func CheckProxyURL(raw string) error {
+	_, err := parseProxyURL(raw)
+	return err
+}
+
+// parseProxyURL parses proxy_url (nil for none), with an error that does
+// not show the proxy's credentials.
+func parseProxyURL(raw string) (*url.URL, error) {
 	if raw == "" {
-		return nil
+		return nil, nil
 	}
-	if p, err := url.Parse(raw); err != nil || p.Host == "" {
-		return fmt.Errorf("proxy_url %s is not a URL", MaskUserinfo(raw))
+	p, err := url.Parse(raw)
+	if err != nil || p.Host == "" {
+		return nil, fmt.Errorf("proxy_url %s is not a URL", MaskUserinfo(raw))
 	}
-	return nil
+	return p, nil
 }
 
 // MaskUserinfo hides the user and password of a URL (a proxy's

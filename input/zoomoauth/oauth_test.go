@@ -13,6 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
 
@@ -80,4 +83,19 @@ func TestTokenNearExpiryIsReplaced(t *testing.T) {
 	assert.NotEqual(t, first, second)
 	assert.Equal(t, 2, srv.TokenRequests())
 	assert.Equal(t, 2, refreshes, "onRefresh learns of each new token")
+}
+
+// The client's errors name the setting at fault: a CA file that cannot be
+// read is an ssl error, a proxy_url that does not parse hides its password.
+func TestHTTPClientNamesTheSetting(t *testing.T) {
+	_, err := HTTPClient(Transport{TLS: &tlscommon.Config{CAs: []string{"/no/such/ca.pem"}}}, logp.NewNopLogger())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ssl: ")
+	_, err = HTTPClient(Transport{ProxyURL: "http://u:hunter2@proxy example:3128"}, logp.NewNopLogger())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "proxy_url")
+	assert.NotContains(t, err.Error(), "hunter2")
+	c, err := HTTPClient(Transport{ProxyURL: "http://proxy.example.com:3128", Timeout: time.Second}, logp.NewNopLogger())
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, c.Timeout)
 }
