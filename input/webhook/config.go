@@ -98,10 +98,6 @@ type config struct {
 	Mapping *conf.C `config:"mapping"`
 }
 
-// DevelopmentSecret is contract.DevelopmentSecret, which the input refuses
-// unless it listens on a loopback address only.
-const DevelopmentSecret = contract.DevelopmentSecret
-
 // DefaultACKTimeout is ack_timeout's default: within Zoom's 3 s deadline, with
 // room for the answer to travel. internal/queuefit fits the output's queue to it.
 const DefaultACKTimeout = 2 * time.Second
@@ -145,7 +141,8 @@ func (c *config) Validate() error {
 	if c.SecretToken == "" && !c.AllowUnsigned {
 		errs = append(errs, errors.New("secret_token is required (the Zoom app's Secret Token, e.g. ${ZOOM_SECRET_TOKEN} from the keystore); set allow_unsigned: true only for testing"))
 	}
-	if c.SecretToken == DevelopmentSecret && !loopback(c.ListenAddress) {
+	// The development secret is published: only a loopback listener may use it.
+	if c.SecretToken == contract.DevelopmentSecret && !loopback(c.ListenAddress) {
 		errs = append(errs, fmt.Errorf("secret_token is zoombeat's published development secret, accepted only on a loopback listen_address (not %q): set the Zoom app's Secret Token (ZOOM_SECRET_TOKEN, in the keystore or the environment)", c.ListenAddress))
 	}
 	if c.Signature.MaxAge <= 0 {

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	conf "github.com/elastic/elastic-agent-libs/config"
+
+	"github.com/zoombeat/zoombeat/internal/contract"
 )
 
 func unpack(t *testing.T, settings map[string]any) (config, error) {
@@ -108,11 +110,11 @@ func TestConfigAllowUnsigned(t *testing.T) {
 // that the shipped filebeat.yml cannot be exposed with it.
 func TestDevelopmentSecretOnlyOnLoopback(t *testing.T) {
 	for _, address := range []string{"localhost", "127.0.0.1", "::1", "LocalHost"} {
-		_, err := unpack(t, map[string]any{"secret_token": DevelopmentSecret, "listen_address": address})
+		_, err := unpack(t, map[string]any{"secret_token": contract.DevelopmentSecret, "listen_address": address})
 		assert.NoError(t, err, address)
 	}
 	for _, address := range []string{"0.0.0.0", "::", "10.1.2.3", "zoom.example.com"} {
-		_, err := unpack(t, map[string]any{"secret_token": DevelopmentSecret, "listen_address": address})
+		_, err := unpack(t, map[string]any{"secret_token": contract.DevelopmentSecret, "listen_address": address})
 		assert.ErrorContains(t, err, "secret_token is zoombeat's published development secret, accepted only on a loopback listen_address", address)
 		_, err = unpack(t, map[string]any{"secret_token": "the-app-secret", "listen_address": address})
 		assert.NoError(t, err, address)

@@ -83,12 +83,9 @@ func DeliveryID(body []byte) string {
 // without it.
 func NotificationEvent(raw []byte, body mapstr.M, received time.Time, preserve bool) beat.Event {
 	id := DeliveryID(raw)
-	fields := mapstr.M{
-		Field:   body,
-		"event": mapstr.M{"id": id, "created": common.Time(received.UTC())},
-	}
+	event := mapstr.M{"id": id, "created": common.Time(received.UTC())}
 	if preserve {
-		fields["event"].(mapstr.M)["original"] = string(raw)
+		event["original"] = string(raw)
 	}
-	return beat.Event{Timestamp: received, Meta: mapstr.M{"_id": id}, Fields: fields}
+	return beat.Event{Timestamp: received, Meta: mapstr.M{"_id": id}, Fields: mapstr.M{Field: body, "event": event}}
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
 	"github.com/zoombeat/zoombeat/internal/artifacts"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/internal/release"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -56,7 +56,7 @@ func runsAndDelivers(t *testing.T, dataHome string, cmd *exec.Cmd) {
 	t.Helper()
 	cmd.Env = withoutEnv(os.Environ(), "ZOOM_SECRET_TOKEN")
 	fb, url := startCommand(t, dataHome, cmd, listening)
-	resp, err := (&zoomsim.Sender{URL: url, Secret: webhook.DevelopmentSecret}).Send(context.Background(), sample(t))
+	resp, err := (&zoomsim.Sender{URL: url, Secret: contract.DevelopmentSecret}).Send(context.Background(), sample(t))
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.Status, "%s", resp.Body)
 	code, _ := fb.stop()

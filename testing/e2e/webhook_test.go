@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zoombeat/zoombeat/input/webhook"
+	"github.com/zoombeat/zoombeat/internal/contract"
 	"github.com/zoombeat/zoombeat/testing/certs"
 	"github.com/zoombeat/zoombeat/testing/zoomsim"
 )
@@ -278,7 +278,7 @@ func TestShippedDefaultConfig(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("http://127.0.0.1:%d/zoom", port), url)
 
 	// Without ZOOM_SECRET_TOKEN the development secret applies.
-	sender := &zoomsim.Sender{URL: url, Secret: webhook.DevelopmentSecret}
+	sender := &zoomsim.Sender{URL: url, Secret: contract.DevelopmentSecret}
 	resp, err := sender.Send(context.Background(), sample(t))
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.Status, "%s", resp.Body)
