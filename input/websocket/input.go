@@ -301,9 +301,9 @@ func (r *runner) accepted(s *session, renew *time.Timer) {
 func (r *runner) gap(from, to time.Time) {
 	secs := to.Sub(from).Seconds()
 	r.metrics.gapSeconds.Add(secs)
-	r.log.Warnw(fmt.Sprintf("No WebSocket connection to Zoom from %s to %s (%.3f s): Zoom does not keep the events of that span; zoom_reports covers the audit trail across it",
-		from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano), secs),
-		"zoom.websocket.gap.start", from.UTC().Format(time.RFC3339Nano), "zoom.websocket.gap.end", to.UTC().Format(time.RFC3339Nano), "zoom.websocket.gap.seconds", secs)
+	start, end := from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano)
+	r.log.Warnw(fmt.Sprintf("No WebSocket connection to Zoom from %s to %s (%.3f s): Zoom does not keep the events of that span; zoom_reports covers the audit trail across it", start, end, secs),
+		"zoom.websocket.gap.start", start, "zoom.websocket.gap.end", end, "zoom.websocket.gap.seconds", secs)
 }
 
 // connect opens a connection and waits for Zoom's build_connection. A
@@ -377,26 +377,29 @@ func (r *runner) open(ctx context.Context) (*session, error) {
 // full: the reader then reads nothing more from Zoom, which TCP holds back,
 // so memory stays at the queue plus one message (max_message_bytes).
 func (r *runner) publish(env envelope, raw []byte) {
-	now := time.Now()
-	content := []byte(env.Content)
-	var ev beat.Event
-	body, _, err := contract.DecodeNotification(content, r.in.cfg.KeepNull)
-	switch {
-	case env.Module == "":
-		ev = undecoded(raw, now, "the WebSocket message is not Zoom's JSON envelope")
-	case err != nil:
-		ev = undecoded(content, now, "the message's content is not a Zoom event: "+err.Error())
-	default:
-		ev = contract.NotificationEvent(content, body, now, r.in.cfg.PreserveOriginalEvent)
-	}
-	if err != nil || env.Module == "" {
+	ev, ok := r.eventOf(env, raw, time.Now())
+	if ok {
+		zoom.MapInPlace(r.in.mapper, &ev, ev.Meta["_id"].(string), r.log)
+	} else {
 		r.metrics.decodeErrors.Inc()
 		r.log.Warnw("Published a WebSocket message that is not a Zoom event with error.message", "error", ev.Fields["error"], "event.id", ev.Meta["_id"])
-	} else {
-		zoom.MapInPlace(r.in.mapper, &ev, ev.Meta["_id"].(string), r.log)
 	}
 	r.client.Publish(ev)
 	r.metrics.published.Inc()
+}
+
+// eventOf is the event of a message received at now: its content's
+// notification (ok), or what came with the reason it is none.
+func (r *runner) eventOf(env envelope, raw []byte, now time.Time) (ev beat.Event, ok bool) {
+	if env.Module == "" {
+		return undecoded(raw, now, "the WebSocket message is not Zoom's JSON envelope"), false
+	}
+	content := []byte(env.Content)
+	body, _, err := contract.DecodeNotification(content, r.in.cfg.KeepNull)
+	if err != nil {
+		return undecoded(content, now, "the message's content is not a Zoom event: "+err.Error()), false
+	}
+	return contract.NotificationEvent(content, body, now, r.in.cfg.PreserveOriginalEvent), true
 }
 
 // undecoded is the event of a message that holds no notification: what came,
