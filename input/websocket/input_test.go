@@ -348,3 +348,19 @@ func TestConnectsOverTLS(t *testing.T) {
 	require.Eventually(t, func() bool { return strings.HasPrefix(u.states.Last(), "Degraded") }, 5*time.Second, 10*time.Millisecond)
 	assert.Contains(t, u.states.Last(), "certificate")
 }
+
+// A message over max_message_bytes ends the connection (it could not be
+// read whole), counted by its reason; the next connection carries on.
+func TestMessageOverTheLimitEndsTheConnection(t *testing.T) {
+	zoom := zoomsim.NewReportServer("acct", "cid", "secret")
+	defer zoom.Close()
+	r := start(t, zoom, 10, map[string]any{"max_message_bytes": "1KiB"}, nil)
+	r.connected(t, 1)
+	big := fmt.Sprintf(`{"event":"meeting.started","event_ts":1,"payload":{"object":{"id":1,"topic":%q}}}`, strings.Repeat("x", 2048))
+	zoom.Publish(sub, []byte(big))
+	require.Eventually(t, func() bool { return r.count("disconnects_total.message_too_big") == 1 }, 5*time.Second, 10*time.Millisecond)
+	r.connected(t, 2)
+	r.publish(t, notification(8))
+	assert.Equal(t, contract.DeliveryID([]byte(notification(8))), r.next(t).Meta["_id"])
+	assert.Equal(t, int64(1), r.count("events_published_total"), "the message over the limit is not published")
+}
